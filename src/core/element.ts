@@ -1,0 +1,112 @@
+/**
+ * What every Encore widget shares: configuration and client from context, per-widget attribute
+ * overrides, locale resolution, text and formatting, and the error state with its retry button.
+ * It knows no particular widget.
+ */
+import { ContextConsumer } from '@lit/context';
+import { LitElement, html, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { ApiClient } from './client.ts';
+import { clientFor, provideRuntime, runtimeContext } from './context.ts';
+import { ApiError } from './errors.ts';
+import { Formatter } from './format.ts';
+import type { EncoreConfig, MessageOverrides } from './global.ts';
+import { resolveLocale, Translator, type Catalogs, type Locale } from './i18n.ts';
+
+export class EncoreElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    api: {},
+    store: {},
+    locale: {},
+    customerToken: { attribute: 'customer-token' },
+  };
+
+  /** The widget's own catalogue (set by each widget class). */
+  static messages: Catalogs = { en: {}, ja: {} };
+
+  #runtime = (provideRuntime(), new ContextConsumer(this, { context: runtimeContext, subscribe: true }));
+  #client: { key: string; client: ApiClient } | undefined;
+  #i18n: { locale: Locale; overrides: unknown; server: unknown; value: Translator } | undefined;
+
+  /** Overrides the global API base URL for this widget. */
+  declare api: string | undefined;
+  /** Overrides the global store id for this widget. */
+  declare store: string | undefined;
+  /** Overrides the locale (`en`, `ja`) for this widget. */
+  declare locale: string | undefined;
+  /** Overrides the customer token for this widget. */
+  declare customerToken: string | undefined;
+
+  /** Global configuration with this widget's attributes applied. */
+  get config(): Readonly<EncoreConfig> {
+    const global = this.#runtime.value?.config ?? window.Encore.config;
+    return {
+      ...global,
+      api: this.api || global.api,
+      store: this.store || global.store,
+      locale: this.locale || global.locale,
+      customerToken: this.customerToken || global.customerToken,
+    };
+  }
+
+  /** The shared client, or one of this widget's own when its attributes point elsewhere. */
+  get client(): ApiClient {
+    const runtime = this.#runtime.value;
+    if (runtime && !this.api && !this.store && !this.customerToken) return runtime.client;
+    const config = this.config;
+    const key = `${config.api}|${config.store}|${typeof config.customerToken === 'string' ? config.customerToken : ''}|${runtime ? '' : 'x'}`;
+    if (this.#client?.key !== key) this.#client = { key, client: clientFor(config) };
+    return this.#client.client;
+  }
+
+  /** Merchant wording from the store's settings on the server, once known. */
+  protected serverMessages: MessageOverrides | undefined;
+
+  get i18n(): Translator {
+    const { locale: wanted, messages } = this.config;
+    const locale = resolveLocale(wanted, this.closest('[lang]')?.getAttribute('lang'), document.documentElement.lang);
+    const memo = this.#i18n;
+    if (memo?.locale === locale && memo.overrides === messages && memo.server === this.serverMessages) return memo.value;
+    const catalogs = (this.constructor as typeof EncoreElement).messages;
+    const value = new Translator(locale, [catalogs], [messages, this.serverMessages]);
+    this.#i18n = { locale, overrides: messages, server: this.serverMessages, value };
+    return value;
+  }
+
+  /** Intl formatting in this widget's locale and the given currency. */
+  formatter(currency: string): Formatter {
+    return new Formatter(this.i18n, currency);
+  }
+
+  /** Fires a bubbling, composed `encore-*` event with a typed detail. */
+  protected emit<K extends keyof HTMLElementEventMap>(type: K, detail: HTMLElementEventMap[K] extends CustomEvent<infer D> ? D : never): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** The message a shopper reads for a failed call. */
+  protected errorMessage(error: unknown): string {
+    const { i18n } = this;
+    if (!(error instanceof ApiError)) return i18n.t('error.generic');
+    switch (error.kind) {
+      case 'network':
+        return i18n.t('error.network');
+      case 'timeout':
+        return i18n.t('error.timeout');
+      case 'config':
+        return i18n.t('error.config');
+      case 'http':
+        if (error.status === 429) return i18n.t('error.rate', { seconds: Math.ceil(error.retryAfter ?? 30) });
+        if (error.code === 'token_expired' || error.code === 'token_invalid') return i18n.t('error.session');
+        return error.status >= 500 ? i18n.t('error.server') : i18n.t('error.generic');
+      default:
+        return i18n.t('error.server');
+    }
+  }
+
+  /** The error state: a clear message and a retry button. */
+  protected renderError(error: unknown, retry: () => void): TemplateResult {
+    return html`<div part="base error-state">
+      <p part="error" role="alert">${this.errorMessage(error)}</p>
+      <button part="retry-button" type="button" @click=${retry}>${this.i18n.t('retry')}</button>
+    </div>`;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Checks a reply against the contract's JSON Schema before a widget renders it, so a reply of the
+ * wrong shape ends in the error state instead of a broken widget. Covers the subset of JSON
+ * Schema the contract uses: type, enum, required, properties, additionalProperties (as a schema),
+ * items, anyOf, minimum. Returns the JSON pointer of the first mismatch, or null.
+ */
+export interface Schema {
+  readonly type?: string | readonly string[];
+  readonly enum?: readonly unknown[];
+  readonly required?: readonly string[];
+  readonly properties?: Readonly<Record<string, Schema>>;
+  readonly additionalProperties?: boolean | Schema;
+  readonly items?: Schema;
+  readonly anyOf?: readonly Schema[];
+  readonly minimum?: number;
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (Number.isInteger(value)) return 'integer';
+  return typeof value;
+}
+
+export function mismatch(schema: Schema, value: unknown, at = ''): string | null {
+  if (schema.anyOf) {
+    return schema.anyOf.some((option) => mismatch(option, value, at) === null) ? null : at || '/';
+  }
+  const actual = typeOf(value);
+  if (schema.type !== undefined) {
+    const allowed = typeof schema.type === 'string' ? [schema.type] : schema.type;
+    const ok = allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'));
+    if (!ok) return at || '/';
+  }
+  if (schema.enum && !schema.enum.includes(value)) return at || '/';
+  if (schema.minimum !== undefined && typeof value === 'number' && value < schema.minimum) return at || '/';
+  if (actual === 'array' && schema.items) {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const found = mismatch(schema.items, list[i], `${at}/${i}`);
+      if (found) return found;
+    }
+  }
+  if (actual === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) if (!(key in record)) return `${at}/${key}`;
+    for (const [key, child] of Object.entries(record)) {
+      const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      if (!sub) continue; // unknown fields are tolerated: a newer server may add some
+      const found = mismatch(sub, child, `${at}/${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,68 @@
+/**
+ * encore.js — the one script tag a merchant pastes.
+ *
+ * Reads configuration from its own `<script>` element's `data-*` attributes, then defines only the
+ * `encore-*` tags present on the page, importing each widget's chunk the first time its tag
+ * appears (also when a single-page storefront adds one later). Holds no Lit and no widget code.
+ */
+import { encoreGlobal, type EncoreConfig } from './core/global.ts';
+
+/** Tag → the chunk that defines it. */
+const widgets: Record<string, () => Promise<unknown>> = {
+  'encore-points-balance': () => import('./widgets/points-balance/define.ts'),
+};
+
+const encore = encoreGlobal();
+
+function ownScript(): HTMLScriptElement | undefined {
+  const scripts = Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]'));
+  return scripts.find((s) => s.src === import.meta.url) ?? scripts.find((s) => s.dataset['store'] !== undefined && /encore/.test(s.src));
+}
+
+function configFromScript(script: HTMLScriptElement | undefined): Partial<EncoreConfig> {
+  const data = script?.dataset ?? {};
+  const patch: Partial<EncoreConfig> = {
+    // Without data-api, the API is assumed to live where the script came from.
+    api: data['api'] || new URL('.', script?.src || import.meta.url).origin,
+  };
+  if (data['store']) patch.store = data['store'];
+  if (data['locale']) patch.locale = data['locale'];
+  if (data['customerToken']) patch.customerToken = data['customerToken'];
+  return patch;
+}
+
+const requested = new Set<string>();
+
+function load(tag: string): Promise<unknown> | undefined {
+  const importer = widgets[tag];
+  if (!importer || requested.has(tag) || customElements.get(tag)) return;
+  requested.add(tag);
+  return importer().catch((error: unknown) => {
+    requested.delete(tag); // a later appearance of the tag tries again
+    console.error(`[encore] could not load <${tag}>`, error);
+  });
+}
+
+function discover(root: ParentNode): Promise<unknown[]> {
+  const pending: Array<Promise<unknown> | undefined> = [];
+  if (root instanceof Element) pending.push(load(root.localName));
+  for (const el of root.querySelectorAll(':not(:defined)')) pending.push(load(el.localName));
+  return Promise.all(pending);
+}
+
+if (!encore.loaderStarted) {
+  encore.loaderStarted = true;
+  const script = ownScript();
+  const fromScript = configFromScript(script);
+  // An npm copy or an earlier configure() may already have set values: the script fills gaps only.
+  const current = encore.config as unknown as Record<string, unknown>;
+  const gaps = Object.fromEntries(Object.entries(fromScript).filter(([key]) => !current[key]));
+  encore.configure(gaps);
+
+  void discover(document).then(() => document.dispatchEvent(new CustomEvent('encore-ready')));
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node instanceof Element) void discover(node);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}
