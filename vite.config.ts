@@ -52,7 +52,8 @@ export default defineConfig({
       input: { encore: 'src/encore.ts' },
       output: {
         entryFileNames: '[name].js',
-        chunkFileNames: 'chunks/[name]-[hash].js',
+        // A widget's chunk is named after its folder: chunks/points-balance-<hash>.js.
+        chunkFileNames: (chunk) => `chunks/${/widgets[\\/]([^\\/]+)[\\/]/.exec(chunk.facadeModuleId ?? '')?.[1] ?? '[name]'}-[hash].js`,
         minify: true,
         codeSplitting: { groups: [{ name: 'encore-core', test: shared, includeDependenciesRecursively: false }] },
       },

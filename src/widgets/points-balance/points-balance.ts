@@ -33,6 +33,7 @@ type Step =
  * The shopper's points: balance, tier and progress, rewards to redeem, ways to earn and points
  * expiring soon; for a guest, the join offer.
  *
+ * @tagname encore-points-balance
  * @summary Loyalty points balance and rewards.
  * @fires encore-redeem - A reward was redeemed; `detail` has the code and the new balance.
  * @csspart base - The card.

@@ -1,0 +1,64 @@
+/**
+ * Byte budgets of SPEC section 5, checked on the built bundle (run after `vite build`):
+ * - encore.js, the loader: ≤ 10,000 bytes minified and ≤ 3 KB gzip, with no Lit inside;
+ * - a page with every widget: ≤ 40 KB gzip of Encore script in total, Lit included.
+ * Bytes only, never times. Exits 1 when a budget is exceeded.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+const KB = 1024;
+const budgets = { loaderMin: 10_000, loaderGzip: 3 * KB, pageGzip: 40 * KB };
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.js') ? [join(dir, entry.name)] : [],
+  );
+}
+
+interface Row {
+  file: string;
+  min: number;
+  gzip: number;
+  brotli: number;
+}
+
+export function measure(): Row[] {
+  return files(dist).map((path) => {
+    const bytes = readFileSync(path);
+    return {
+      file: relative(dist, path),
+      min: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = measure();
+  const loader = rows.find((r) => r.file === 'encore.js');
+  if (!loader) throw new Error('dist/encore.js is missing: run vite build first');
+  // A page with every widget loads every file: the loader, the shared chunk and each widget chunk.
+  const total = rows.reduce((sum, r) => ({ ...sum, min: sum.min + r.min, gzip: sum.gzip + r.gzip, brotli: sum.brotli + r.brotli }), {
+    file: 'all widgets on one page',
+    min: 0,
+    gzip: 0,
+    brotli: 0,
+  });
+  console.table([...rows, total]);
+
+  const failures: string[] = [];
+  const loaderSource = readFileSync(join(dist, 'encore.js'), 'utf8');
+  if (loader.min > budgets.loaderMin) failures.push(`encore.js is ${loader.min} B minified (budget ${budgets.loaderMin})`);
+  if (loader.gzip > budgets.loaderGzip) failures.push(`encore.js is ${loader.gzip} B gzip (budget ${budgets.loaderGzip})`);
+  if (/lit-html|lit-element|_\$litType\$|_\$litElement\$/.test(loaderSource)) failures.push('encore.js contains Lit');
+  if (total.gzip > budgets.pageGzip) failures.push(`a page with every widget loads ${total.gzip} B gzip (budget ${budgets.pageGzip})`);
+  if (failures.length) {
+    console.error(`Byte budgets exceeded:\n- ${failures.join('\n- ')}`);
+    process.exit(1);
+  }
+  console.log(`Byte budgets hold: loader ${loader.min} B min / ${loader.gzip} B gzip; every widget ${total.gzip} B gzip of ${budgets.pageGzip}.`);
+}
