@@ -92,9 +92,9 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
     root: options.distDir ?? fileURLToPath(new URL('../dist/', import.meta.url)),
     prefix: '/encore/',
     // encore.js keeps its name across releases; chunks carry a content hash and never change.
-    setHeaders(res, path) {
-      res.setHeader('Cache-Control', path.endsWith('encore.js') ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
-      res.setHeader('Access-Control-Allow-Origin', '*');
+    setHeaders(reply, path) {
+      reply.header('Cache-Control', path.endsWith('encore.js') ? 'public, max-age=300' : 'public, max-age=31536000, immutable');
+      reply.header('Access-Control-Allow-Origin', '*');
     },
   });
 

@@ -12,12 +12,17 @@ import { Formatter } from './format.ts';
 import type { EncoreConfig, MessageOverrides } from './global.ts';
 import { resolveLocale, Translator, type Catalogs, type Locale } from './i18n.ts';
 
+/** Widgets read nothing until they come within this distance of the viewport (SPEC §5). */
+const NEAR = '800px 0px';
+let nearObserver: IntersectionObserver | undefined;
+
 export class EncoreElement extends LitElement {
   static override properties: PropertyDeclarations = {
     api: {},
     store: {},
     locale: {},
     customerToken: { attribute: 'customer-token' },
+    near: { state: true },
   };
 
   /** The widget's own catalogue (set by each widget class). */
@@ -35,6 +40,30 @@ export class EncoreElement extends LitElement {
   declare locale: string | undefined;
   /** Overrides the customer token for this widget. */
   declare customerToken: string | undefined;
+
+  /** True once the widget is near the viewport; data tasks wait for it. */
+  declare protected near: boolean;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.near) return;
+    nearObserver ??= new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          (entry.target as EncoreElement).near = true;
+          nearObserver!.unobserve(entry.target);
+        }
+      },
+      { rootMargin: NEAR },
+    );
+    nearObserver.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    nearObserver?.unobserve(this);
+  }
 
   /** Global configuration with this widget's attributes applied. */
   get config(): Readonly<EncoreConfig> {

@@ -1,4 +1,4 @@
-import { Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { EarnRule, Member, Redemption, Reward, Session } from '../../../contract/types.ts';
@@ -66,8 +66,8 @@ export class EncorePointsBalance extends EncoreElement {
   };
 
   #session = new Task(this, {
-    task: ([client], { signal }) => client.get<Session>('/session', { schema: contract.Session, signal }),
-    args: () => [this.client] as const,
+    task: ([client, near], { signal }) => (near ? client.get<Session>('/session', { schema: contract.Session, signal }) : initialState),
+    args: () => [this.client, this.near] as const,
   });
 
   /** Where "Create an account" goes; defaults to the store's setting. */

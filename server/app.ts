@@ -1,0 +1,161 @@
+/**
+ * The Encore reference server as a Fastify instance (not listening: callers `listen`).
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import './context.ts';
+import type { Database } from './db.ts';
+import { ApiError, registerProblemHandlers } from './problem.ts';
+import { findStore, type Store } from './stores.ts';
+import { bearerToken, verifyCustomerToken } from './auth.ts';
+import { createIdempotency } from './idempotency.ts';
+import { openapiOptions, registerSchemas } from './openapi.ts';
+import { loyaltyRoutes } from './routes/loyalty.ts';
+
+export interface BuildAppOptions {
+  db: Database;
+  now?: () => Date;
+  rateLimit?: false | { max: number; timeWindow: number };
+  logger?: boolean;
+}
+
+export const BODY_LIMIT = 16 * 1024;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const STORE_PATH = /^\/v1\/stores\/([^/?#]+)/;
+
+const CORS_ALLOWED = {
+  methods: ['GET', 'POST', 'OPTIONS'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+  exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'],
+  maxAge: 600,
+  credentials: false,
+} satisfies FastifyCorsOptions;
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { db } = opts;
+  const now = opts.now ?? (() => new Date());
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    ajv: {
+      // Extra properties must fail (additionalProperties: false), and types are never coerced.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
+    },
+  });
+
+  app.decorateRequest('encore', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.encore = {};
+  });
+
+  registerProblemHandlers(app);
+  registerSchemas(app);
+  await app.register(swagger, openapiOptions());
+
+  function lookupStore(request: FastifyRequest): Promise<Store | undefined> | undefined {
+    const m = STORE_PATH.exec(request.url);
+    if (!m) return undefined;
+    request.encore ??= {};
+    let id: string;
+    try {
+      id = decodeURIComponent(m[1]!);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    request.encore.storeLookup ??= findStore(db, id);
+    return request.encore.storeLookup;
+  }
+
+  if (opts.rateLimit !== false) {
+    const limits = opts.rateLimit ?? { max: 300, timeWindow: 60_000 };
+    await app.register(rateLimit, {
+      global: true,
+      max: limits.max,
+      timeWindow: limits.timeWindow,
+      enableDraftSpec: true,
+      // Only the API is limited; a storefront sharing the instance handles its own assets.
+      allowList: (request) => !request.url.startsWith('/v1/'),
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, 'rate_limited', { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+    });
+  }
+
+  // CORS per store: only the store's configured origins get CORS headers.
+  await app.register(cors, {
+    hook: 'onRequest',
+    delegator: (request, callback) => {
+      const origin = request.headers.origin;
+      if (request.url === '/openapi.json') return callback(null, { origin: '*', methods: ['GET'] });
+      const lookup = lookupStore(request);
+      if (!origin || !lookup) return callback(null, { origin: false });
+      lookup.then(
+        (store) => callback(null, store && store.origins.includes(origin) ? { ...CORS_ALLOWED, origin } : { origin: false }),
+        (err: Error) => callback(err, { origin: false }),
+      );
+    },
+  });
+
+  // Store resolution, the Origin check and the media type check for state-changing calls. Added as
+  // a route-level hook (after the rate limiter's) so that even unknown stores are rate limited.
+  const storeHook = async (request: FastifyRequest): Promise<void> => {
+    if (request.method === 'OPTIONS') return;
+    const lookup = lookupStore(request);
+    if (!lookup) return;
+    const store = await lookup;
+    if (!store) throw new ApiError(404, 'store_not_found');
+    request.encore.store = store;
+    if (!STATE_CHANGING.has(request.method)) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined && !store.origins.includes(origin)) {
+      const own = `${request.protocol}://${request.host}`;
+      if (origin !== own) throw new ApiError(403, 'origin_not_allowed');
+    }
+    // The API speaks JSON only (Fastify would otherwise also parse text/plain).
+    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (hasBody && !/^application\/([a-z0-9.+-]+\+)?json$/.test(type)) throw new ApiError(415, 'unsupported_media_type');
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/stores/')) return;
+    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...existing, storeHook] as typeof route.onRequest;
+  });
+
+  // Customer identity, then idempotency (its scope is the customer).
+  const idempotency = createIdempotency({ db, now });
+  app.addHook('preHandler', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const store = request.encore.store;
+    if (store && config.customer) {
+      const token = bearerToken(request.headers.authorization);
+      if (token === undefined) {
+        if (config.customer === 'required') throw new ApiError(401, 'token_missing');
+      } else {
+        request.encore.customerId = await verifyCustomerToken(store, token, now());
+      }
+    }
+    if (config.idempotent) {
+      if (!store) throw new Error('idempotent routes must be store routes');
+      const answered = await idempotency.begin(request, reply, store.id, request.encore.customerId ?? '');
+      if (answered) return reply;
+    }
+    return undefined;
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    await idempotency.finish(request, reply, payload);
+    return payload;
+  });
+  app.addHook('onResponse', async (request) => {
+    await idempotency.abandon(request);
+  });
+
+  await app.register(loyaltyRoutes, { db, now });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * Shopper identity (SPEC §1): `Authorization: Bearer <JWT>`, HS256, `sub` = customer id,
+ * `aud` = store id, `iat`, `exp`, signed with one of the store's secrets. jose compares the
+ * signature in constant time; only HS256 is accepted (so `alg: none` and key confusion fail).
+ */
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { ApiError } from './problem.ts';
+import type { Store } from './stores.ts';
+
+const encoder = new TextEncoder();
+
+export interface MintOptions {
+  /** Store id (the token's audience). */
+  store: string;
+  secret: string;
+  customerId: string;
+  ttlSeconds?: number;
+  /** Issue time; defaults to the current clock. */
+  now?: Date;
+}
+
+/** Mint a customer token as a merchant's server would (used by the demo storefront and tests). */
+export async function mintCustomerToken({ store, secret, customerId, ttlSeconds = 3600, now }: MintOptions): Promise<string> {
+  const iat = Math.floor((now ?? new Date()).getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(customerId)
+    .setAudience(store)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(encoder.encode(secret));
+}
+
+/** Extract the bearer token; undefined when there is no Authorization header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const m = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(header);
+  if (!m) throw new ApiError(401, 'token_invalid', { detail: 'The Authorization header must be "Bearer <token>".' });
+  return m[1];
+}
+
+/** Verify a customer token against every secret of the store; returns the customer id. */
+export async function verifyCustomerToken(store: Store, token: string, now: Date): Promise<string> {
+  for (const secret of store.secrets) {
+    try {
+      const { payload } = await jwtVerify(token, encoder.encode(secret), {
+        algorithms: ['HS256'],
+        audience: store.id,
+        requiredClaims: ['sub', 'exp'],
+        currentDate: now,
+        clockTolerance: 30,
+      });
+      const sub = payload.sub;
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
+        throw new ApiError(401, 'token_invalid', { detail: 'The token subject is not a customer id.' });
+      }
+      return sub;
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      // A signature made with another key: try the next (older, still accepted) secret.
+      if (err instanceof errors.JWSSignatureVerificationFailed) continue;
+      if (err instanceof errors.JWTExpired) throw new ApiError(401, 'token_expired');
+      throw new ApiError(401, 'token_invalid');
+    }
+  }
+  throw new ApiError(401, 'token_invalid');
+}

@@ -1,0 +1,166 @@
+/** Session, ledger and redemptions. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { IdempotencyHeaders, RedeemRequest as RedeemRequestSchema, StoreParams } from '../../contract/schemas.ts';
+import type { Ledger, RedeemRequest, Redemption, Session } from '../../contract/types.ts';
+import type { Database } from '../db.ts';
+import { ApiError } from '../problem.ts';
+import { storeInfo, type Store } from '../stores.ts';
+import { ensureCustomer, lockCustomer, memberOf, settleInTransaction, settledState } from '../loyalty.ts';
+import { newDiscountCode, newId } from '../ids.ts';
+import { problems, ref } from '../openapi.ts';
+
+export interface RouteDeps {
+  db: Database;
+  now: () => Date;
+}
+
+const LEDGER_PAGE = 50;
+
+function storeOf(request: FastifyRequest): Store {
+  const store = request.encore.store;
+  if (!store) throw new ApiError(404, 'store_not_found');
+  return store;
+}
+
+function customerOf(request: FastifyRequest): string {
+  const id = request.encore.customerId;
+  if (id === undefined) throw new ApiError(401, 'token_missing');
+  return id;
+}
+
+export async function loyaltyRoutes(app: FastifyInstance, { db, now }: RouteDeps): Promise<void> {
+  app.get<{ Params: { store: string } }>(
+    '/v1/stores/:store/session',
+    {
+      config: { customer: 'optional' },
+      schema: {
+        tags: ['session'],
+        summary: 'Store settings, loyalty program and the signed-in shopper',
+        description:
+          'Everything a page of widgets needs in one read. Without a customer token `customer` is null (guest); ' +
+          'a token that is present but invalid or expired is rejected with 401. Expired points are settled before the balance is computed.',
+        security: [{}, { customerToken: [] }],
+        params: StoreParams,
+        response: { 200: { description: 'The session.', ...ref.Session }, ...problems(400, 401, 404, 429) },
+      },
+    },
+    async (request, reply): Promise<Session> => {
+      const store = storeOf(request);
+      const customerId = request.encore.customerId;
+      if (customerId === undefined) {
+        reply.header('cache-control', 'no-cache').header('vary', 'Origin, Authorization');
+        return { store: storeInfo(store), program: store.program, customer: null };
+      }
+      const at = now();
+      const customer = await ensureCustomer(db, store.id, customerId, at);
+      const state = await settledState(db, store.id, customerId, at);
+      reply.header('cache-control', 'private, no-store');
+      return { store: storeInfo(store), program: store.program, customer: memberOf(store.program, customer, state) };
+    },
+  );
+
+  app.get<{ Params: { store: string } }>(
+    '/v1/stores/:store/loyalty/ledger',
+    {
+      config: { customer: 'required' },
+      schema: {
+        tags: ['loyalty'],
+        summary: "The shopper's points history",
+        description: `The balance and the newest ${LEDGER_PAGE} ledger entries (newest first). Points are signed: positive for earned, negative for spent or expired.`,
+        security: [{ customerToken: [] }],
+        params: StoreParams,
+        response: { 200: { description: 'The ledger.', ...ref.Ledger }, ...problems(400, 401, 404, 429) },
+      },
+    },
+    async (request, reply): Promise<Ledger> => {
+      const store = storeOf(request);
+      const customerId = customerOf(request);
+      const at = now();
+      await ensureCustomer(db, store.id, customerId, at);
+      const state = await settledState(db, store.id, customerId, at);
+      const rows = await db
+        .selectFrom('points_ledger')
+        .select(['id', 'kind', 'points', 'created_at', 'note'])
+        .where('store_id', '=', store.id)
+        .where('customer_id', '=', customerId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(LEDGER_PAGE)
+        .execute();
+      reply.header('cache-control', 'private, no-store');
+      return {
+        balance: Math.max(0, state.balance),
+        entries: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          points: r.points,
+          createdAt: r.created_at,
+          ...(r.note !== null ? { note: r.note } : {}),
+        })),
+      };
+    },
+  );
+
+  app.post<{ Params: { store: string }; Body: RedeemRequest }>(
+    '/v1/stores/:store/loyalty/redemptions',
+    {
+      config: { customer: 'required', idempotent: true },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Redeem points for a reward',
+        description:
+          'Spends the reward cost from the balance (oldest points first) and returns a one-time discount code. ' +
+          'Never overspends, also under concurrent requests. Requires an Idempotency-Key.',
+        security: [{ customerToken: [] }],
+        params: StoreParams,
+        headers: IdempotencyHeaders,
+        body: RedeemRequestSchema,
+        response: {
+          201: { description: 'The redemption, with its discount code.', ...ref.Redemption },
+          ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429),
+        },
+      },
+    },
+    async (request, reply): Promise<Redemption> => {
+      const store = storeOf(request);
+      const customerId = customerOf(request);
+      const reward = store.program.rewards.find((r) => r.id === request.body.rewardId);
+      if (!reward) throw new ApiError(404, 'reward_not_found', { field: '/rewardId' });
+      const at = now();
+      await ensureCustomer(db, store.id, customerId, at);
+      const result = await db.transaction().execute(async (trx) => {
+        await lockCustomer(trx, store.id, customerId);
+        const state = await settleInTransaction(trx, store.id, customerId, at);
+        if (state.balance < reward.cost) {
+          throw new ApiError(409, 'insufficient_points', {
+            detail: `The reward costs ${reward.cost} points; the balance is ${Math.max(0, state.balance)}.`,
+          });
+        }
+        const id = newId('red');
+        const createdAt = at.toISOString();
+        const code = newDiscountCode();
+        await trx
+          .insertInto('points_ledger')
+          .values({
+            id: newId('led'),
+            store_id: store.id,
+            customer_id: customerId,
+            kind: 'redeem',
+            points: -reward.cost,
+            created_at: createdAt,
+            expires_at: null,
+            ref: id,
+            note: reward.name,
+          })
+          .execute();
+        await trx
+          .insertInto('redemptions')
+          .values({ id, store_id: store.id, customer_id: customerId, reward_id: reward.id, points: reward.cost, code, created_at: createdAt })
+          .execute();
+        return { id, rewardId: reward.id, pointsSpent: reward.cost, code, balance: state.balance - reward.cost, createdAt };
+      });
+      reply.code(201).header('cache-control', 'no-store');
+      return result;
+    },
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The one-tag loader, `encore.js`, as a merchant embeds it. This page starts with no widget
+ * defined and one `<script data-*>` tag; the loader is imported once in `before()`, so the tests
+ * below follow one page's life in order.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { HttpResponse } from 'msw';
+import type { EncoreConfig } from '../../src/core/global.ts';
+import { API, getPart, serve, session, sessionHandler, text, waitForState, type Call } from './support.ts';
+
+const TAG = 'encore-points-balance';
+const configured: Array<Readonly<EncoreConfig>> = [];
+let ready = 0;
+
+describe('encore.js (the loader)', () => {
+  before(async () => {
+    // What the merchant pastes. `type="text/plain"` keeps the browser from fetching it: the
+    // loader only reads its data-* attributes.
+    const script = document.createElement('script');
+    script.type = 'text/plain';
+    script.src = '/cdn/encore/encore.js';
+    script.dataset['api'] = API;
+    script.dataset['store'] = 'loader-store';
+    script.dataset['locale'] = 'ja';
+    document.head.append(script);
+    document.addEventListener('encore-ready', () => ready++);
+
+    expect(customElements.get(TAG)).to.equal(undefined);
+    const readyOnce = oneEvent(document, 'encore-ready');
+    await import('../../src/encore.ts');
+    await readyOnce;
+    window.Encore.subscribe((config) => configured.push(config));
+  });
+
+  it('configures window.Encore from its script tag', () => {
+    expect(window.Encore.config).to.include({ api: API, store: 'loader-store', locale: 'ja' });
+    expect(window.Encore.loaderStarted).to.equal(true);
+    expect(typeof window.Encore.configure).to.equal('function');
+  });
+
+  it('defines no widget that is not on the page', () => {
+    expect(customElements.get(TAG)).to.equal(undefined);
+    expect(ready).to.equal(1);
+  });
+
+  it('defines a widget when a storefront adds its tag later, and it renders', async () => {
+    const calls: Call[] = [];
+    serve(sessionHandler(calls, () => HttpResponse.json(session(null))));
+    const el = await fixture(html`<encore-points-balance></encore-points-balance>`);
+    await customElements.whenDefined(TAG);
+    expect(el.matches(':defined')).to.equal(true);
+    await waitForState(el, 'data');
+    expect(text(getPart(el, 'join-link'))).to.equal('アカウントを作成');
+    expect(new URL(calls[0]!.url).pathname).to.equal('/v1/stores/loader-store/session');
+  });
+
+  it('ignores encore-* tags it does not know', async () => {
+    const el = await fixture(html`<encore-not-a-widget></encore-not-a-widget>`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(el.matches(':defined')).to.equal(false);
+  });
+
+  it('does nothing a second time when included twice', async () => {
+    const before = window.Encore.config;
+    await import(new URL('../../src/encore.ts?second-copy', import.meta.url).href);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(configured).to.have.length(0);
+    expect(window.Encore.config).to.equal(before);
+    expect(ready).to.equal(1);
+
+    // Still one loader: a widget added now is defined once and renders once.
+    serve(sessionHandler([], () => HttpResponse.json(session(null))));
+    const wrapper = await fixture(html`<div><encore-points-balance></encore-points-balance></div>`);
+    const el = wrapper.querySelector(TAG)!;
+    await waitForState(el, 'data');
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="base"]').length === 1, 'rendered twice');
+  });
+});
