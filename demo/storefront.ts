@@ -99,6 +99,7 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
   });
 
   app.get('/', (_request, reply) => page(reply, home));
+  app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get('/demo/demo.css', (_request, reply) => reply.type('text/css').send(css));
   app.get<{ Params: { file: string } }>('/demo/img/:file', (request, reply) => {
     const id = request.params.file.replace(/\.svg$/, '');
