@@ -215,8 +215,30 @@ export const IdempotencyHeaders = {
   },
 } as const;
 
+export * from './orders.ts';
+export * from './referrals.ts';
+export * from './reviews.ts';
+export * from './nps.ts';
+export * from './returns.ts';
+export * from './recommendations.ts';
+export * from './metrics.ts';
+import { OrdersErrorCodes } from './orders.ts';
+import { ReferralsErrorCodes } from './referrals.ts';
+import { ReviewsErrorCodes } from './reviews.ts';
+import { NpsErrorCodes } from './nps.ts';
+import { ReturnsErrorCodes } from './returns.ts';
+import { RecommendationsErrorCodes } from './recommendations.ts';
+import { MetricsErrorCodes } from './metrics.ts';
+
 /** Stable error codes. Each is documented in the OpenAPI description. */
 export const ErrorCodes = {
+  ...OrdersErrorCodes,
+  ...ReferralsErrorCodes,
+  ...ReviewsErrorCodes,
+  ...NpsErrorCodes,
+  ...ReturnsErrorCodes,
+  ...RecommendationsErrorCodes,
+  ...MetricsErrorCodes,
   validation_failed: 'A request field is missing or invalid; `field` names it.',
   token_missing: 'This call needs a customer token (Authorization: Bearer ...).',
   token_invalid: 'The customer token is malformed, has a bad signature or is for another store.',
@@ -233,6 +255,7 @@ export const ErrorCodes = {
   unsupported_media_type: 'Send application/json.',
   rate_limited: 'Too many requests; wait `retryAfter` seconds.',
   internal: 'An unexpected server error.',
+  admin_key_invalid: 'Merchant calls need the store admin key (Authorization: Bearer <admin key>) or a valid webhook signature.',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

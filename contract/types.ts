@@ -14,3 +14,11 @@ export type RedeemRequest = FromSchema<typeof S.RedeemRequest>;
 export type Redemption = FromSchema<typeof S.Redemption>;
 export type LedgerEntry = FromSchema<typeof S.LedgerEntry>;
 export type Ledger = FromSchema<typeof S.Ledger>;
+
+export type * from './orders.ts';
+export type * from './referrals.ts';
+export type * from './reviews.ts';
+export type * from './nps.ts';
+export type * from './returns.ts';
+export type * from './recommendations.ts';
+export type * from './metrics.ts';

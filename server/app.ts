@@ -13,6 +13,14 @@ import { bearerToken, verifyCustomerToken } from './auth.ts';
 import { createIdempotency } from './idempotency.ts';
 import { openapiOptions, registerSchemas } from './openapi.ts';
 import { loyaltyRoutes } from './routes/loyalty.ts';
+import { ordersRoutes } from './routes/orders.ts';
+import { referralsRoutes } from './routes/referrals.ts';
+import { reviewsRoutes } from './routes/reviews.ts';
+import { npsRoutes } from './routes/nps.ts';
+import { returnsRoutes } from './routes/returns.ts';
+import { recommendationsRoutes } from './routes/recommendations.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { verifyAdmin } from './admin.ts';
 
 export interface BuildAppOptions {
   db: Database;
@@ -52,6 +60,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   registerProblemHandlers(app);
+
+  // JSON bodies are parsed by Fastify's own (prototype-poisoning safe) parser; the raw text is
+  // kept so merchant webhooks can be checked against their HMAC signature.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.encore.rawBody = body as string;
+    parseJson(request, body as string, done);
+  });
   registerSchemas(app);
   await app.register(swagger, openapiOptions());
 
@@ -65,7 +82,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     } catch {
       return Promise.resolve(undefined);
     }
-    request.encore.storeLookup ??= findStore(db, id);
+    if (request.encore.storeLookup === undefined) {
+      request.encore.storeLookup = findStore(db, id);
+      // A request answered early (429, CORS preflight) may never await it: never leave it unhandled.
+      request.encore.storeLookup.catch(() => undefined);
+    }
     return request.encore.storeLookup;
   }
 
@@ -129,6 +150,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('preHandler', async (request, reply) => {
     const config = request.routeOptions.config;
     const store = request.encore.store;
+    if (store && config.admin) verifyAdmin(store, request, now());
     if (store && config.customer) {
       const token = bearerToken(request.headers.authorization);
       if (token === undefined) {
@@ -152,7 +174,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await idempotency.abandon(request);
   });
 
-  await app.register(loyaltyRoutes, { db, now });
+  for (const routes of [loyaltyRoutes, ordersRoutes, referralsRoutes, reviewsRoutes, npsRoutes, returnsRoutes, recommendationsRoutes, metricsRoutes]) {
+    await app.register(routes, { db, now });
+  }
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

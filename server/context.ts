@@ -9,6 +9,10 @@ export interface EncoreRequestState {
   /** Verified customer id (token `sub`), when the request carried a valid customer token. */
   customerId?: string;
   idem?: IdempotencyContext | undefined;
+  /** The request body as received (JSON requests), for webhook signatures. */
+  rawBody?: string;
+  /** True when a merchant call was authenticated (admin key or webhook signature). */
+  admin?: boolean;
 }
 
 declare module 'fastify' {
@@ -20,5 +24,7 @@ declare module 'fastify' {
     idempotent?: boolean;
     /** 'required': 401 token_missing without a token; 'optional': guest allowed, bad token still 401. */
     customer?: 'required' | 'optional';
+    /** Merchant call: the store admin key (Bearer) or an `Encore-Signature` HMAC of the body. */
+    admin?: boolean;
   }
 }

@@ -1,15 +1,23 @@
 /**
- * Database access: Kysely over better-sqlite3 (the embedded default).
+ * Database access: one Kysely query layer over two engines.
+ * - SQLite (better-sqlite3), the embedded default: a file, or `:memory:`.
+ * - PostgreSQL (node-postgres pool) when the target is a `postgres://` / `postgresql://` URL
+ *   (the server passes `DATABASE_URL`), so several server processes can share one database.
  *
- * Portability rules (so a PostgreSQL dialect can drop in later):
- * - queries go through the Kysely query builder; no SQLite-only SQL outside `isSqlite()` guards;
+ * Portability rules (the same code runs on both):
+ * - queries go through the Kysely query builder; engine-specific SQL only behind `isSqlite()`;
  * - timestamps are ISO-8601 strings (UTC, `Date#toISOString()`), money is integer minor units,
- *   booleans are integers (0/1), JSON is stored as text.
+ *   booleans are integers (0/1), JSON is stored as text;
+ * - aggregates (`count`, `sum`) come back as strings from PostgreSQL: wrap them in `Number()`;
+ * - a read-then-write on a customer's balance locks the customer row first (`lockCustomer`);
+ *   uniqueness (idempotency keys, one review per order item, ledger refs) is enforced by unique
+ *   indexes with `onConflict(...).doNothing()`, never by a read followed by an insert.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, SqliteAdapter, type Generated } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter, type Generated } from 'kysely';
 
 export interface StoresTable {
   id: string;
@@ -27,6 +35,8 @@ export interface StoresTable {
   messages: string;
   /** JSON: contract Program */
   program: string;
+  /** JSON: per-domain settings (referrals, NPS, returns, recommendations); see server/settings.ts. */
+  settings: string;
   created_at: string;
 }
 
@@ -48,6 +58,8 @@ export interface ProductsTable {
   price: number;
   /** 0 | 1 */
   in_stock: number;
+  /** 0 | 1: cannot be returned */
+  final_sale: number;
 }
 
 export interface OrdersTable {
@@ -62,14 +74,143 @@ export interface OrdersTable {
   total: number;
   currency: string;
   created_at: string;
+  status: 'paid' | 'partially_refunded' | 'refunded' | 'cancelled';
+  /** minor units refunded so far */
+  refunded_total: number;
+  /** sha256 of the canonical webhook payload that created it (replays compare against it) */
+  payload_hash: string | null;
+  /** referral code the merchant passed with the order (attribution) */
+  referral_code: string | null;
+  /** the anonymous visitor id the storefront passed with the order (attribution of a visit) */
+  visitor_id: string | null;
+  updated_at: string | null;
 }
 
 export interface OrderItemsTable {
+  store_id: string;
   order_id: string;
   product_id: string;
   quantity: number;
   /** unit price, minor units */
   price: number;
+  /** title at the time of the order */
+  title: string | null;
+  /** 0 | 1 */
+  final_sale: number;
+}
+
+export interface RefundsTable {
+  store_id: string;
+  /** the merchant's refund id (idempotent) */
+  id: string;
+  order_id: string;
+  amount: number;
+  /** points reversed (positive number; the ledger entry is negative) */
+  points: number;
+  created_at: string;
+}
+
+export interface ReferralCodesTable {
+  store_id: string;
+  customer_id: string;
+  code: string;
+  created_at: string;
+}
+
+export interface ReferralVisitsTable {
+  id: string;
+  store_id: string;
+  code: string;
+  referrer_id: string;
+  visitor_id: string | null;
+  /** salted hash of the source (IP) for abuse limits; never the raw address */
+  source: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ReferralsTable {
+  id: string;
+  store_id: string;
+  referrer_id: string;
+  code: string;
+  visit_id: string | null;
+  order_id: string;
+  friend_customer_id: string | null;
+  friend_email: string;
+  status: 'rewarded' | 'rejected';
+  /** why a referral earned nothing: self_referral, existing_customer, abuse, below_minimum, expired, ... */
+  reason: string | null;
+  referrer_points: number;
+  friend_points: number;
+  created_at: string;
+}
+
+export interface ReviewsTable {
+  id: string;
+  store_id: string;
+  product_id: string;
+  order_id: string;
+  customer_id: string | null;
+  rating: number;
+  title: string | null;
+  body: string | null;
+  author: string | null;
+  locale: string | null;
+  /** 0 | 1 */
+  verified: number;
+  points: number;
+  created_at: string;
+}
+
+export interface NpsResponsesTable {
+  id: string;
+  store_id: string;
+  /** `c:<customer id>` or `v:<anonymous visitor id>` */
+  subject: string;
+  customer_id: string | null;
+  score: number;
+  category: 'detractor' | 'passive' | 'promoter';
+  comment: string | null;
+  locale: string | null;
+  created_at: string;
+}
+
+export interface NpsDismissalsTable {
+  id: string;
+  store_id: string;
+  subject: string;
+  created_at: string;
+}
+
+export interface ReturnsTable {
+  id: string;
+  store_id: string;
+  number: string;
+  order_id: string;
+  status: string;
+  resolution: 'refund' | 'exchange' | 'store_credit';
+  reason: string;
+  comment: string | null;
+  label_url: string;
+  created_at: string;
+}
+
+export interface ReturnItemsTable {
+  return_id: string;
+  product_id: string;
+  quantity: number;
+}
+
+export interface RecEventsTable {
+  id: string;
+  store_id: string;
+  kind: 'impression' | 'click';
+  product_id: string;
+  source_product_id: string | null;
+  visitor_id: string | null;
+  position: number | null;
+  created_at: string;
 }
 
 export type LedgerKind =
@@ -126,6 +267,16 @@ export interface DB {
   points_ledger: PointsLedgerTable;
   redemptions: RedemptionsTable;
   idempotency_keys: IdempotencyKeysTable;
+  refunds: RefundsTable;
+  referral_codes: ReferralCodesTable;
+  referral_visits: ReferralVisitsTable;
+  referrals: ReferralsTable;
+  reviews: ReviewsTable;
+  nps_responses: NpsResponsesTable;
+  nps_dismissals: NpsDismissalsTable;
+  returns: ReturnsTable;
+  return_items: ReturnItemsTable;
+  rec_events: RecEventsTable;
 }
 
 export type Database = Kysely<DB>;
@@ -133,8 +284,24 @@ export type Database = Kysely<DB>;
 // Keep `Generated` importable for future tables with generated columns.
 export type { Generated };
 
-/** Open (and create) an embedded SQLite database. `:memory:` gives a private in-memory one. */
-export function openDatabase(file: string | ':memory:'): Database {
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+export interface PostgresOptions {
+  /** Pool size per process (default 10). */
+  max?: number;
+  /** A schema to create (if missing) and use as the search path: isolates test runs in one database. */
+  schema?: string;
+}
+
+/**
+ * Open a database: a `postgres://` URL opens a PostgreSQL pool; anything else is an SQLite file
+ * (created with its folder), or `:memory:` for a private in-memory one.
+ */
+export function openDatabase(target: string, pgOptions: PostgresOptions = {}): Database {
+  if (isPostgresUrl(target)) return openPostgres(target, pgOptions);
+  const file = target;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   if (file !== ':memory:') {
@@ -144,6 +311,53 @@ export function openDatabase(file: string | ':memory:'): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function openPostgres(url: string, { max = 10, schema }: PostgresOptions): Database {
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // Every connection of the pool works in the schema (created on first connect).
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+  });
+  let ready: Promise<void> | undefined;
+  const ensureSchema = async (): Promise<void> => {
+    if (schema === undefined) return;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (err) {
+      // Two processes creating the same schema at once: the loser sees a unique violation.
+      if ((err as { code?: string }).code !== '23505') throw err;
+    } finally {
+      await client.end();
+    }
+  };
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: async () => {
+        ready ??= ensureSchema();
+        await ready;
+        return pool;
+      },
+    }),
+  });
+}
+
+/** Drop a test schema (PostgreSQL only). */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** True when the database runs on SQLite (one serialised connection). */

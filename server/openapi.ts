@@ -1,11 +1,21 @@
 /** OpenAPI 3.1 generation (@fastify/swagger) from the contract's schemas. */
 import type { FastifyInstance } from 'fastify';
 import type { SwaggerOptions } from '@fastify/swagger';
-import { ErrorCodes, Ledger, Problem, Redemption, Session } from '../contract/schemas.ts';
+import * as contract from '../contract/schemas.ts';
+import { ErrorCodes } from '../contract/schemas.ts';
 
-/** The contract schemas that carry an `$id`: shared via `$ref`, emitted under components/schemas. */
+/**
+ * Every contract schema that carries an `$id` is registered once, shared via `$ref` ("Name#"),
+ * and emitted under components/schemas. A route refers to one with `refTo('Name')`.
+ */
 export function registerSchemas(app: FastifyInstance): void {
-  for (const schema of [Problem, Session, Redemption, Ledger]) app.addSchema(schema);
+  for (const value of Object.values(contract)) {
+    if (value && typeof value === 'object' && typeof (value as { $id?: unknown }).$id === 'string') app.addSchema(value);
+  }
+}
+
+export function refTo<const Id extends string>(id: Id): { $ref: `${Id}#` } {
+  return { $ref: `${id}#` };
 }
 
 export const ref = {
@@ -17,22 +27,28 @@ export const ref = {
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: `validation_failed` (with `field`), `idempotency_key_required`.',
-  401: 'Customer token: `token_missing`, `token_invalid` or `token_expired`.',
-  403: '`origin_not_allowed`: the Origin is not one of the store origins.',
-  404: '`store_not_found`, `reward_not_found` or `not_found`.',
-  409: '`insufficient_points` or `idempotency_in_progress`.',
+  401: 'Identity: `token_missing`, `token_invalid`, `token_expired` (customer or order token), or `admin_key_invalid` (merchant calls).',
+  403: '`origin_not_allowed` (the Origin is not one of the store origins), or the token does not grant this resource.',
+  404: '`store_not_found`, `not_found` or a more specific `*_not_found` code.',
+  409: 'A conflict with the current state (see `code`), or `idempotency_in_progress`.',
   413: '`payload_too_large` (the limit is 16 KiB).',
   415: '`unsupported_media_type`: send application/json.',
   422: '`idempotency_key_reused`: the key was used with another request.',
   429: '`rate_limited`: wait `retryAfter` seconds (also in Retry-After).',
 };
 
-/** Problem responses for the given statuses, for a route's `response` schema. */
+/**
+ * Problem responses for a route's `response` schema. Each entry is a status, or
+ * `[status, 'code_a', 'code_b']` to list the codes this route can answer with that status.
+ */
 type ProblemResponse = { description: string; content: { 'application/problem+json': { schema: typeof ref.Problem } } };
-export function problems(...statuses: number[]): Record<number, ProblemResponse> {
+export function problems(...statuses: (number | [number, ...string[]])[]): Record<number, ProblemResponse> {
   const out: Record<number, ProblemResponse> = {};
-  for (const s of statuses) {
-    out[s] = { description: PROBLEM_DESCRIPTIONS[s] ?? 'Problem', content: { 'application/problem+json': { schema: ref.Problem } } };
+  for (const entry of statuses) {
+    const [s, ...codes] = Array.isArray(entry) ? entry : [entry];
+    const base = PROBLEM_DESCRIPTIONS[s] ?? 'Problem';
+    const description = codes.length > 0 ? `${base} This call: ${codes.map((c) => `\`${c}\``).join(', ')}.` : base;
+    out[s] = { description, content: { 'application/problem+json': { schema: ref.Problem } } };
   }
   return out;
 }

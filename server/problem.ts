@@ -7,7 +7,8 @@ import type { Problem } from '../contract/types.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-const TITLES: Record<ErrorCode, string> = {
+/** Titles that read better than the code itself; the rest are derived from the code. */
+const TITLES: Partial<Record<ErrorCode, string>> = {
   validation_failed: 'Validation failed',
   token_missing: 'Customer token missing',
   token_invalid: 'Customer token invalid',
@@ -25,6 +26,14 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   internal: 'Internal server error',
 };
+
+/** `order_not_found` → "Order not found". */
+export function titleOf(code: ErrorCode): string {
+  const t = TITLES[code];
+  if (t !== undefined) return t;
+  const words = code.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 export interface ProblemExtras {
   detail?: string;
@@ -49,7 +58,7 @@ export class ApiError extends Error {
 export function problemBody(status: number, code: ErrorCode, extras: ProblemExtras = {}): Problem {
   const body: Problem = {
     type: `urn:encore:problem:${code}`,
-    title: TITLES[code],
+    title: titleOf(code),
     status,
     code,
     detail: extras.detail ?? ErrorCodes[code],

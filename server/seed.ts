@@ -252,7 +252,7 @@ export async function seedDemo(db: Database, { now = new Date() }: SeedOptions =
 
   // Replay the events into rows.
   const orders: { store_id: string; id: string; number: string; customer_id: string | null; email: string; postal_code: string | null; phone: string | null; total: number; currency: string; created_at: string }[] = [];
-  const items: { order_id: string; product_id: string; quantity: number; price: number }[] = [];
+  const items: { store_id: string; order_id: string; product_id: string; quantity: number; price: number }[] = [];
   const ledger: PointsLedgerTable[] = [];
   const redemptions: { id: string; store_id: string; customer_id: string; reward_id: string; points: number; code: string; created_at: string }[] = [];
   const byCustomer = new Map<string, LedgerRow[]>();
@@ -296,7 +296,7 @@ export async function seedDemo(db: Database, { now = new Date() }: SeedOptions =
         for (const it of e.items) {
           const p = productById.get(it.id)!;
           total += p.price * it.qty;
-          items.push({ order_id: id, product_id: p.id, quantity: it.qty, price: p.price });
+          items.push({ store_id: DEMO_STORE_ID, order_id: id, product_id: p.id, quantity: it.qty, price: p.price });
         }
         orders.push({
           store_id: DEMO_STORE_ID,

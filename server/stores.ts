@@ -1,6 +1,7 @@
 /** Store settings, read from the `stores` table with their JSON columns parsed. */
 import type { Database, StoresTable } from './db.ts';
 import type { Program, StoreInfo } from '../contract/types.ts';
+import { resolveSettings, type SettingsOverrides, type StoreSettings } from './settings.ts';
 
 export interface Store {
   id: string;
@@ -14,6 +15,8 @@ export interface Store {
   links: StoreInfo['links'];
   messages: StoreInfo['messages'];
   program: Program;
+  /** Domain settings with defaults filled in. */
+  settings: StoreSettings;
 }
 
 export function parseStore(row: StoresTable): Store {
@@ -28,6 +31,7 @@ export function parseStore(row: StoresTable): Store {
     links: JSON.parse(row.links) as Store['links'],
     messages: JSON.parse(row.messages) as Store['messages'],
     program: JSON.parse(row.program) as Program,
+    settings: resolveSettings(JSON.parse(row.settings) as SettingsOverrides),
   };
 }
 
@@ -58,6 +62,7 @@ export interface NewStore {
   links: Store['links'];
   messages?: Store['messages'];
   program: Program;
+  settings?: SettingsOverrides;
   createdAt: string;
 }
 
@@ -76,6 +81,7 @@ export async function createStore(db: Database, s: NewStore): Promise<void> {
       links: JSON.stringify(s.links),
       messages: JSON.stringify(s.messages ?? {}),
       program: JSON.stringify(s.program),
+      settings: JSON.stringify(s.settings ?? {}),
       created_at: s.createdAt,
     })
     .execute();

@@ -41,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('orders')
     .addColumn('store_id', 'text', (c) => c.notNull().references('stores.id'))
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('number', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text')
     .addColumn('email', 'text', (c) => c.notNull())
@@ -50,19 +50,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('total', 'integer', (c) => c.notNull())
     .addColumn('currency', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('orders_pk', ['store_id', 'id'])
     .execute();
   await db.schema.createIndex('orders_store_number').unique().on('orders').columns(['store_id', 'number']).execute();
   await db.schema.createIndex('orders_store_customer').on('orders').columns(['store_id', 'customer_id']).execute();
 
   await db.schema
     .createTable('order_items')
-    .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+    .addColumn('store_id', 'text', (c) => c.notNull())
+    .addColumn('order_id', 'text', (c) => c.notNull())
     .addColumn('product_id', 'text', (c) => c.notNull())
     .addColumn('quantity', 'integer', (c) => c.notNull())
     .addColumn('price', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('order_items_pk', ['order_id', 'product_id'])
+    .addPrimaryKeyConstraint('order_items_pk', ['store_id', 'order_id', 'product_id'])
+    .addForeignKeyConstraint('order_items_order', ['store_id', 'order_id'], 'orders', ['store_id', 'id'])
     .execute();
-  await db.schema.createIndex('order_items_product').on('order_items').column('product_id').execute();
+  await db.schema.createIndex('order_items_product').on('order_items').columns(['store_id', 'product_id']).execute();
 
   await db.schema
     .createTable('points_ledger')

@@ -1,32 +1,15 @@
 /** Session, ledger and redemptions. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { IdempotencyHeaders, RedeemRequest as RedeemRequestSchema, StoreParams } from '../../contract/schemas.ts';
 import type { Ledger, RedeemRequest, Redemption, Session } from '../../contract/types.ts';
-import type { Database } from '../db.ts';
 import { ApiError } from '../problem.ts';
-import { storeInfo, type Store } from '../stores.ts';
+import { storeInfo } from '../stores.ts';
+import { customerOf, storeOf, type RouteDeps } from './common.ts';
 import { ensureCustomer, lockCustomer, memberOf, settleInTransaction, settledState } from '../loyalty.ts';
 import { newDiscountCode, newId } from '../ids.ts';
 import { problems, ref } from '../openapi.ts';
 
-export interface RouteDeps {
-  db: Database;
-  now: () => Date;
-}
-
 const LEDGER_PAGE = 50;
-
-function storeOf(request: FastifyRequest): Store {
-  const store = request.encore.store;
-  if (!store) throw new ApiError(404, 'store_not_found');
-  return store;
-}
-
-function customerOf(request: FastifyRequest): string {
-  const id = request.encore.customerId;
-  if (id === undefined) throw new ApiError(401, 'token_missing');
-  return id;
-}
 
 export async function loyaltyRoutes(app: FastifyInstance, { db, now }: RouteDeps): Promise<void> {
   app.get<{ Params: { store: string } }>(

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { Database } from '../../server/db.ts';
 import type { Ledger } from '../../contract/types.ts';
-import { makeDb, makeApp, addCustomer, addEntry, bearer, ledgerSum, STORE } from './helpers.ts';
+import { makeDb, makeApp, addCustomer, addEntry, bearer, ledgerSum, STORE, ENGINE } from './helpers.ts';
 
 let db: Database;
 let app: FastifyInstance;
@@ -76,7 +76,7 @@ test('50 concurrent redemptions over HTTP never overspend: exactly 3 succeed', a
   assert.equal(new Set(redemptions.map((r) => r.code)).size, 3);
 });
 
-test('the SQLite driver serialises transactions on its one connection', async () => {
+test('the SQLite driver serialises transactions on its one connection', { skip: ENGINE !== 'sqlite' && 'SQLite only' }, async () => {
   const order: string[] = [];
   const slow = db.transaction().execute(async (trx) => {
     order.push('t1 begin');

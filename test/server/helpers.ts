@@ -1,6 +1,6 @@
 /** Shared fixtures for the server tests (not a test file itself). */
 import { buildApp, type BuildAppOptions } from '../../server/app.ts';
-import { openDatabase, type Database, type LedgerKind } from '../../server/db.ts';
+import { dropPostgresSchema, openDatabase, type Database, type LedgerKind } from '../../server/db.ts';
 import { migrate } from '../../server/migrations/index.ts';
 import { createStore } from '../../server/stores.ts';
 import { mintCustomerToken } from '../../server/auth.ts';
@@ -34,8 +34,29 @@ export const PROGRAM: Program = {
 
 export const daysFromNow = (d: number): string => new Date(NOW.getTime() + d * DAY).toISOString();
 
+/**
+ * The database the suite runs on: SQLite in memory by default; PostgreSQL when TEST_DATABASE_URL is
+ * set (`npm run test:server:pg`), each test database in a fresh schema that is dropped on destroy.
+ */
+export const PG_URL = process.env.TEST_DATABASE_URL || undefined;
+export const ENGINE: 'sqlite' | 'postgres' = PG_URL ? 'postgres' : 'sqlite';
+
+let schemaSeq = 0;
+export function freshDatabase(): { db: Database; schema?: string } {
+  if (!PG_URL) return { db: openDatabase(':memory:') };
+  const schema = `t_${process.pid}_${++schemaSeq}_${Math.random().toString(36).slice(2, 8)}`;
+  const db = openDatabase(PG_URL, { schema, max: 10 });
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    await destroy();
+    await dropPostgresSchema(PG_URL, schema);
+  };
+  return { db, schema };
+}
+
+/** A migrated database with the test store (SQLite in memory, or a fresh PostgreSQL schema). */
 export async function makeDb(): Promise<Database> {
-  const db = openDatabase(':memory:');
+  const { db } = freshDatabase();
   await migrate(db);
   await createStore(db, {
     id: STORE,

@@ -1,0 +1,5 @@
+/** The nps endpoints (to be filled in). */
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from './common.ts';
+
+export async function npsRoutes(_app: FastifyInstance, _deps: RouteDeps): Promise<void> {}

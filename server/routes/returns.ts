@@ -1,0 +1,5 @@
+/** The returns endpoints (to be filled in). */
+import type { FastifyInstance } from 'fastify';
+import type { RouteDeps } from './common.ts';
+
+export async function returnsRoutes(_app: FastifyInstance, _deps: RouteDeps): Promise<void> {}
