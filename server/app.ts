@@ -25,7 +25,12 @@ import { verifyAdmin } from './admin.ts';
 export interface BuildAppOptions {
   db: Database;
   now?: () => Date;
+  /** Per client IP, on every /v1 call (default 300 per minute); `false` turns both limits off. */
   rateLimit?: false | { max: number; timeWindow: number };
+  /** Per signed-in shopper (store + token subject), whatever their IP (default 120 per minute). */
+  shopperRateLimit?: false | { max: number; timeWindow: number };
+  /** Trust X-Forwarded-For from a proxy in front (ENCORE_TRUST_PROXY=1), so limits see real client IPs. */
+  trustProxy?: boolean;
   logger?: boolean;
 }
 
@@ -48,6 +53,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
     ajv: {
       // Extra properties must fail (additionalProperties: false), and types are never coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
@@ -90,19 +96,30 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     return request.encore.storeLookup;
   }
 
-  if (opts.rateLimit !== false) {
-    const limits = opts.rateLimit ?? { max: 300, timeWindow: 60_000 };
-    await app.register(rateLimit, {
-      global: true,
-      max: limits.max,
-      timeWindow: limits.timeWindow,
-      enableDraftSpec: true,
-      // Only the API is limited; a storefront sharing the instance handles its own assets.
-      allowList: (request) => !request.url.startsWith('/v1/'),
-      errorResponseBuilder: (_request, context) =>
-        new ApiError(429, 'rate_limited', { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
-    });
-  }
+  // Rate limits (SPEC §3): per client IP on every /v1 call (the plugin's global hook, before any
+  // work), and per signed-in shopper once the token is verified (below, in the preHandler), so
+  // one shopper cannot spread requests over many addresses. Both answer 429 rate_limited with
+  // RateLimit-* (IETF draft) and Retry-After headers. The counters live in this process's memory.
+  const ipLimit = opts.rateLimit === false ? false : (opts.rateLimit ?? { max: 300, timeWindow: 60_000 });
+  const shopperLimit = opts.shopperRateLimit ?? (opts.rateLimit === false ? false : { max: 120, timeWindow: 60_000 });
+  const tooMany = (ttlMs: number) => new ApiError(429, 'rate_limited', { retryAfter: Math.max(1, Math.ceil(ttlMs / 1000)) });
+  await app.register(rateLimit, {
+    global: ipLimit !== false,
+    max: ipLimit === false ? 0 : ipLimit.max,
+    timeWindow: ipLimit === false ? 60_000 : ipLimit.timeWindow,
+    enableDraftSpec: true,
+    // Only the API is limited; a storefront sharing the instance handles its own assets.
+    allowList: (request) => !request.url.startsWith('/v1/'),
+    errorResponseBuilder: (_request, context) => tooMany(context.ttl),
+  });
+  const checkShopper =
+    shopperLimit === false
+      ? undefined
+      : app.createRateLimit({
+          max: shopperLimit.max,
+          timeWindow: shopperLimit.timeWindow,
+          keyGenerator: (request) => `shopper:${request.encore.store?.id ?? ''}:${request.encore.customerId ?? ''}`,
+        });
 
   // CORS per store: only the store's configured origins get CORS headers.
   await app.register(cors, {
@@ -157,6 +174,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         if (config.customer === 'required') throw new ApiError(401, 'token_missing');
       } else {
         request.encore.customerId = await verifyCustomerToken(store, token, now());
+      }
+    }
+    if (checkShopper && request.encore.customerId !== undefined) {
+      const limit = await checkShopper(request);
+      if (!limit.isAllowed) {
+        // Report whichever limit is closer to running out (the IP limiter set its headers already).
+        const ipRemaining = Number(reply.getHeader('ratelimit-remaining') ?? Infinity);
+        if (limit.remaining <= ipRemaining) {
+          reply.header('ratelimit-limit', limit.max).header('ratelimit-remaining', limit.remaining).header('ratelimit-reset', limit.ttlInSeconds);
+        }
+        if (limit.isExceeded) {
+          reply.header('retry-after', limit.ttlInSeconds);
+          throw tooMany(limit.ttl);
+        }
       }
     }
     if (config.idempotent) {

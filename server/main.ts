@@ -1,7 +1,10 @@
 /**
- * `node --import tsx server/main.ts`: the reference server on an embedded SQLite file.
+ * `node --import tsx server/main.ts`: the reference server on an embedded SQLite file, or on
+ * PostgreSQL when DATABASE_URL is set (several processes may then share one database).
  *
- * Env: ENCORE_DB (default ./data/encore.db), ENCORE_SEED ('0' skips the demo store), PORT (8080),
+ * Env: DATABASE_URL (postgres://...; wins over ENCORE_DB), DATABASE_SCHEMA (PostgreSQL schema, default
+ * the user's search path), DATABASE_POOL (connections per process, default 10), ENCORE_DB (SQLite file, default ./data/encore.db),
+ * ENCORE_TRUST_PROXY ('1': client IPs from X-Forwarded-For), ENCORE_SEED ('0' skips the demo store), PORT (8080),
  * HOST (0.0.0.0), ENCORE_RATE_LIMIT (per IP per minute, '0' = off), ENCORE_DEMO_SECRET, ENCORE_DEMO_ADMIN_KEY, ENCORE_ORIGINS (comma list).
  */
 import { resolve } from 'node:path';
@@ -15,7 +18,10 @@ import { seedDemo } from './seed.ts';
 export interface StartOptions {
   port?: number;
   host?: string;
+  /** SQLite file (or ':memory:'); ignored when `databaseUrl` or DATABASE_URL is set. */
   dbFile?: string;
+  /** postgres://... (default: DATABASE_URL). */
+  databaseUrl?: string;
   seed?: boolean;
   logger?: boolean;
   /** Per-IP limit on /v1 calls; default from ENCORE_RATE_LIMIT (requests per minute, '0' disables) or 300/min. */
@@ -36,10 +42,16 @@ export interface RunningServer {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const port = opts.port ?? Number(process.env.PORT ?? 8080);
   const host = opts.host ?? process.env.HOST ?? '0.0.0.0';
+  const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
   const dbFile = opts.dbFile ?? process.env.ENCORE_DB ?? resolve('data', 'encore.db');
   const seed = opts.seed ?? process.env.ENCORE_SEED !== '0';
 
-  const db = openDatabase(dbFile);
+  const db = databaseUrl
+    ? openDatabase(databaseUrl, {
+        ...(process.env.DATABASE_SCHEMA ? { schema: process.env.DATABASE_SCHEMA } : {}),
+        ...(process.env.DATABASE_POOL ? { max: Number(process.env.DATABASE_POOL) } : {}),
+      })
+    : openDatabase(dbFile);
   let app: FastifyInstance | undefined;
   try {
     await migrate(db);
@@ -47,7 +59,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const envLimit = process.env.ENCORE_RATE_LIMIT;
     const rateLimit =
       opts.rateLimit ?? (envLimit === undefined || envLimit === '' ? undefined : envLimit === '0' ? false : { max: Number(envLimit), timeWindow: 60_000 });
-    app = await buildApp({ db, logger: opts.logger ?? false, ...(rateLimit !== undefined && { rateLimit }) });
+    app = await buildApp({
+      db,
+      logger: opts.logger ?? false,
+      trustProxy: process.env.ENCORE_TRUST_PROXY === '1',
+      ...(rateLimit !== undefined && { rateLimit }),
+    });
     if (opts.register) await opts.register(app, db);
     await app.listen({ port, host });
   } catch (err) {

@@ -103,3 +103,27 @@ test('rate limit: 429 problem rate_limited with Retry-After and RateLimit header
     await limited.close();
   }
 });
+
+test('rate limit per shopper: one token spread over many addresses is still limited', async () => {
+  const limited = await makeApp(db, { rateLimit: { max: 100, timeWindow: 60_000 }, shopperRateLimit: { max: 4, timeWindow: 60_000 } });
+  try {
+    const auth = await bearer('cus_c');
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 6; i++) {
+      last = await limited.inject({ method: 'GET', url: SESSION, headers: auth, remoteAddress: `10.0.0.${i + 1}` });
+      statuses.push(last.statusCode);
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+    assert.ok(last);
+    assert.equal(last.json().code, 'rate_limited');
+    assert.equal(last.headers['ratelimit-limit'], '4');
+    assert.equal(last.headers['ratelimit-remaining'], '0');
+    assert.ok(Number(last.headers['retry-after']) >= 1);
+    // Another shopper, and guests, from the same addresses are not affected.
+    assert.equal((await limited.inject({ method: 'GET', url: SESSION, headers: await bearer('cus_other'), remoteAddress: '10.0.0.1' })).statusCode, 200);
+    assert.equal((await limited.inject({ method: 'GET', url: SESSION, remoteAddress: '10.0.0.1' })).statusCode, 200);
+  } finally {
+    await limited.close();
+  }
+});
