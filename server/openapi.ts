@@ -104,10 +104,16 @@ export function openapiOptions(): SwaggerOptions {
       },
     },
     // Only the API is documented: routes a storefront adds to the same instance stay out.
+    // Problems every API route can answer whatever its handler does (rate limit; body limit and
+    // media type for calls with a body) are added here, so no route can forget them.
     transform: ({ schema, url, route }) => {
       const method = Array.isArray(route.method) ? route.method : [route.method];
       const hidden = !url.startsWith('/v1/') || method.includes('HEAD');
-      return { schema: hidden ? { ...(schema ?? {}), hide: true } : schema, url };
+      if (hidden) return { schema: { ...(schema ?? {}), hide: true }, url };
+      const response = { ...((schema?.response as Record<string, unknown> | undefined) ?? {}) };
+      const common = schema?.body ? problems(400, 413, 415, 429) : problems(400, 429);
+      for (const [status, value] of Object.entries(common)) response[status] ??= value;
+      return { schema: { ...schema, response }, url };
     },
   } as SwaggerOptions;
 }
