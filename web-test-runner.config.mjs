@@ -16,9 +16,15 @@ process.env.TZ = 'UTC';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const serviceWorker = here('./node_modules/msw/lib/mockServiceWorker.js');
+const WARM_UP_PATH = '/__encore-sw-warm-up';
 
 /** Serves msw's worker script at the root, the only scope from which it can control test pages. */
 function mockServiceWorker(context, next) {
+  if (context.path === WARM_UP_PATH) {
+    context.type = 'text/html';
+    context.body = '<!doctype html><title>service worker warm-up</title>';
+    return undefined;
+  }
   if (context.path !== '/mockServiceWorker.js') return next();
   return readFile(serviceWorker, 'utf8').then((body) => {
     context.type = 'application/javascript';
@@ -58,6 +64,16 @@ export default {
         const context = browser.defaultBrowserContext();
         const origin = `${config.protocol || 'http:'}//${config.hostname}:${config.port}`;
         await context.overridePermissions(origin, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+        // Install msw's service worker once, before any test page opens. Otherwise, in a fresh
+        // profile, a page that loads while another page's registration is still activating is
+        // not controlled, and msw reloads it — which the runner reports as "the page was reloaded".
+        const page = await context.newPage();
+        await page.goto(origin + WARM_UP_PATH);
+        await page.evaluate(async () => {
+          await navigator.serviceWorker.register('/mockServiceWorker.js');
+          await navigator.serviceWorker.ready;
+        });
+        await page.close();
         return context;
       },
       async createPage({ context }) {
