@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import './context.ts';
 import type { Database } from './db.ts';
-import { ApiError, registerProblemHandlers } from './problem.ts';
+import { ApiError, registerProblemHandlers, sendProblem } from './problem.ts';
 import { findStore, type Store } from './stores.ts';
 import { bearerToken, verifyCustomerToken } from './auth.ts';
 import { createIdempotency } from './idempotency.ts';
@@ -54,6 +54,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
     trustProxy: opts.trustProxy ?? false,
+    // Router-level refusals (a path segment over 100 characters, a malformed URL) are problems too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      return sendProblem(reply, status, 'validation_failed', { field: '', detail: 'The URL is malformed or a path segment is too long.' });
+    },
     ajv: {
       // Extra properties must fail (additionalProperties: false), and types are never coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },

@@ -2,7 +2,8 @@
  * Schema migrations, applied in order by Kysely's Migrator from a static provider (no folder scan,
  * so they bundle and run the same everywhere). Append new migrations; never edit an applied one.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { isSqlite } from '../db.ts';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_retention.ts';
 
@@ -18,7 +19,10 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 export async function migrate(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  // On PostgreSQL, keep Kysely's own bookkeeping tables in the schema the connection works in:
+  // left to itself the migrator looks them up across schemas, and sees another schema's.
+  const schema = isSqlite(db) ? undefined : (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
