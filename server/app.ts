@@ -169,7 +169,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // Customer identity, then idempotency (its scope is the customer).
   const idempotency = createIdempotency({ db, now });
-  app.addHook('preHandler', async (request, reply) => {
+  // Identity before the body is validated (a caller without credentials learns nothing about
+  // the body's rules): merchant key or signature (the raw body is parsed by now), customer token,
+  // then the per-shopper limit.
+  app.addHook('preValidation', async (request, reply) => {
     const config = request.routeOptions.config;
     const store = request.encore.store;
     if (store && config.admin) verifyAdmin(store, request, now());
@@ -195,6 +198,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         }
       }
     }
+  });
+  // Idempotency after validation: an invalid body never claims a key.
+  app.addHook('preHandler', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const store = request.encore.store;
     if (config.idempotent) {
       if (!store) throw new Error('idempotent routes must be store routes');
       const answered = await idempotency.begin(request, reply, store.id, request.encore.customerId ?? '');

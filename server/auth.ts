@@ -31,6 +31,19 @@ export async function mintCustomerToken({ store, secret, customerId, ttlSeconds 
     .sign(encoder.encode(secret));
 }
 
+export interface MintOrderOptions extends Omit<MintOptions, 'customerId'> {
+  orderId: string;
+}
+
+/**
+ * Mint an order token (SPEC §1): the same form as a customer token with `sub` = the order id, which
+ * a thank-you page renders so that a guest buyer can rate the order's items. A merchant e-mailing a
+ * rating link later may give it a longer `ttlSeconds`.
+ */
+export async function mintOrderToken({ orderId, ...rest }: MintOrderOptions): Promise<string> {
+  return mintCustomerToken({ ...rest, customerId: orderId });
+}
+
 /** Extract the bearer token; undefined when there is no Authorization header. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;

@@ -107,6 +107,8 @@ export interface RefundsTable {
   amount: number;
   /** points reversed (positive number; the ledger entry is negative) */
   points: number;
+  /** the merchant's note (never shown to the shopper) */
+  reason: string | null;
   created_at: string;
 }
 
@@ -125,6 +127,8 @@ export interface ReferralVisitsTable {
   visitor_id: string | null;
   /** salted hash of the source (IP) for abuse limits; never the raw address */
   source: string;
+  /** the one-time discount code offered to the friend on this visit */
+  offer_code: string | null;
   created_at: string;
   expires_at: string;
 }
@@ -169,6 +173,8 @@ export interface NpsResponsesTable {
   /** `c:<customer id>` or `v:<anonymous visitor id>` */
   subject: string;
   customer_id: string | null;
+  /** the browser's visitor id also when a customer answered, so that browser stays quiet signed out too */
+  visitor_id: string | null;
   score: number;
   category: 'detractor' | 'passive' | 'promoter';
   comment: string | null;
@@ -180,6 +186,8 @@ export interface NpsDismissalsTable {
   id: string;
   store_id: string;
   subject: string;
+  /** as in nps_responses */
+  visitor_id: string | null;
   created_at: string;
 }
 

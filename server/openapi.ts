@@ -58,10 +58,19 @@ function errorCodeTable(): string {
   return ['| code | meaning |', '| --- | --- |', ...rows].join('\n');
 }
 
-export const API_DESCRIPTION = `The Encore HTTP contract (v1): loyalty points, tiers and rewards for retention widgets.
+export const API_DESCRIPTION = `The Encore HTTP contract (v1) for retention widgets: loyalty points, tiers and rewards; referrals; reviews;
+NPS; returns; recommendations; and the merchant's orders and metrics.
 
 **Shopper identity.** Customer-scoped calls take \`Authorization: Bearer <JWT>\`: HS256, \`sub\` = the customer id,
-\`aud\` = the store id, \`iat\` and \`exp\`, signed by the merchant's server with the store secret.
+\`aud\` = the store id, \`iat\` and \`exp\`, signed by the merchant's server with the store secret. A guest order is
+rated with an order token of the same form whose \`sub\` is the order id.
+
+**Merchant calls** (\`/admin/...\`) take \`Authorization: Bearer <admin key>\`, or, for webhooks, an \`Encore-Signature\`
+header (HMAC-SHA256 of \`<t>.<raw body>\` with a store secret). Orders are idempotent by the merchant's order id,
+refunds by the merchant's refund id.
+
+**Limits.** Bodies up to 16 KiB (merchant calls: more, per route) or 413; 300 requests a minute per client IP and 120 per
+signed-in shopper, answered with 429 and \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\` and \`Retry-After\`.
 
 **Idempotency.** Every state-changing call needs an \`Idempotency-Key\` header (1-255 visible ASCII characters).
 The same key with the same body replays the stored answer (header \`Idempotent-Replayed: true\`); the same key with
@@ -86,9 +95,28 @@ export function openapiOptions(): SwaggerOptions {
       tags: [
         { name: 'session', description: 'Everything a page needs in one read.' },
         { name: 'loyalty', description: 'Points ledger and reward redemptions.' },
+        { name: 'referrals', description: "A shopper's referral link and stats; a friend's attributed visit and offer." },
+        { name: 'reviews', description: 'Verified-purchase ratings and reviews, and rating aggregates per product.' },
+        { name: 'nps', description: 'Net Promoter Score answers and dismissals, with per-shopper quiet periods.' },
+        { name: 'returns', description: 'Return policy, order lookup with per-item eligibility, and return requests.' },
+        { name: 'recommendations', description: 'Customers who bought this also bought; impression and click batches.' },
+        { name: 'orders', description: 'Merchant API and webhooks: catalogue, orders (which earn points and settle referrals) and refunds.' },
+        { name: 'metrics', description: 'Retention metrics for the merchant over a period, with their formulas.' },
       ],
       components: {
         securitySchemes: {
+          adminKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "Merchant calls: `Authorization: Bearer <the store's admin key>` (compared in constant time).",
+          },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Encore-Signature',
+            description:
+              'Merchant webhooks may instead sign the body: `Encore-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with a store secret>`; the timestamp must be within 5 minutes.',
+          },
           customerToken: {
             type: 'http',
             scheme: 'bearer',
@@ -111,9 +139,12 @@ export function openapiOptions(): SwaggerOptions {
       const hidden = !url.startsWith('/v1/') || method.includes('HEAD');
       if (hidden) return { schema: { ...(schema ?? {}), hide: true }, url };
       const response = { ...((schema?.response as Record<string, unknown> | undefined) ?? {}) };
+      const config = (route as { config?: { admin?: boolean } }).config;
+      const security = config?.admin ? { security: [{ adminKey: [] }, { webhookSignature: [] }] } : {};
       const common = schema?.body ? problems(400, 413, 415, 429) : problems(400, 429);
       for (const [status, value] of Object.entries(common)) response[status] ??= value;
-      return { schema: { ...schema, response }, url };
+      if (config?.admin) response['401'] ??= problems([401, 'admin_key_invalid'])[401];
+      return { schema: { ...schema, ...security, response }, url };
     },
   } as SwaggerOptions;
 }

@@ -29,6 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('order_id', 'text', (c) => c.notNull())
     .addColumn('amount', 'integer', (c) => c.notNull())
     .addColumn('points', 'integer', (c) => c.notNull())
+    .addColumn('reason', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('refunds_pk', ['store_id', 'id'])
     .addForeignKeyConstraint('refunds_order', ['store_id', 'order_id'], 'orders', ['store_id', 'id'])
@@ -53,6 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('referrer_id', 'text', (c) => c.notNull())
     .addColumn('visitor_id', 'text')
     .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('offer_code', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
@@ -103,6 +105,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('store_id', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text')
+    .addColumn('visitor_id', 'text')
     .addColumn('score', 'integer', (c) => c.notNull())
     .addColumn('category', 'text', (c) => c.notNull())
     .addColumn('comment', 'text')
@@ -111,15 +114,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('nps_responses_time').on('nps_responses').columns(['store_id', 'created_at']).execute();
   await db.schema.createIndex('nps_responses_subject').on('nps_responses').columns(['store_id', 'subject', 'created_at']).execute();
+  await db.schema.createIndex('nps_responses_visitor').on('nps_responses').columns(['store_id', 'visitor_id', 'created_at']).execute();
 
   await db.schema
     .createTable('nps_dismissals')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('store_id', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('visitor_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('nps_dismissals_subject').on('nps_dismissals').columns(['store_id', 'subject', 'created_at']).execute();
+  await db.schema.createIndex('nps_dismissals_visitor').on('nps_dismissals').columns(['store_id', 'visitor_id', 'created_at']).execute();
 
   await db.schema
     .createTable('returns')

@@ -142,3 +142,34 @@ test('one Idempotency-Key sent to both processes at once is applied once', { ski
   assert.equal(rows.length, 1);
   console.log(`two processes: one key × 20 concurrent posts: ${created.length} × 201 (first + replays), ${inProgress.length} × 409 idempotency_in_progress, 1 redemption stored`);
 });
+
+test('one order webhook delivered 20 times at once to both processes earns its points once', { skip }, async () => {
+  const order = {
+    id: 'ord-two-proc-1',
+    number: '#2P-1',
+    customerId: 'cus_race',
+    email: 'race@example.com',
+    currency: 'JPY',
+    createdAt: new Date().toISOString(),
+    items: [{ productId: 'tea-1', title: 'Sencha', quantity: 3, price: 1500 }],
+  };
+  const before = await sum('cus_race');
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      fetch(`${servers[i % 2]!.url}/v1/stores/${STORE}/admin/orders`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer admin-two-proc', 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { pointsEarned?: number; replayed?: boolean } })),
+    ),
+  );
+  const statuses = results.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 201).length, 1, JSON.stringify(statuses));
+  assert.equal(statuses.filter((s) => s === 200).length, 19, JSON.stringify(statuses));
+  assert.ok(results.every((r) => r.body.pointsEarned === 45));
+  // PROGRAM earns 1 point per ¥100: ¥4,500 → 45 points, credited once.
+  assert.equal((await sum('cus_race')) - before, 45);
+  const purchases = await db.selectFrom('points_ledger').select('id').where('store_id', '=', STORE).where('ref', '=', 'ord-two-proc-1').execute();
+  assert.equal(purchases.length, 1);
+  console.log('two processes: one order × 20 concurrent webhook deliveries: 1 × 201, 19 × 200 replayed, 45 points credited once');
+});

@@ -35,10 +35,17 @@ test('every /v1 route the server answers is in the document, with its parameters
   await app.ready();
   // Every route the server registered, from Fastify's own route table.
   const routes: { method: string; url: string }[] = [];
+  // The printed tree nests routes under a shared prefix: rebuild full paths from the indentation.
+  const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /(\/v1\/\S+) \(([A-Z, ]+)\)/.exec(line);
+    const m = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)/.exec(line);
     if (!m) continue;
-    for (const method of m[2]!.split(', ')) if (method !== 'HEAD') routes.push({ method, url: m[1]! });
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    const url = (depth > 0 ? stack[depth - 1]! : '') + m[2]!;
+    stack.push(url);
+    if (!url.startsWith('/v1/')) continue;
+    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') routes.push({ method, url });
   }
   const doc = JSON.parse(await generateOpenapi());
   await app.close();
