@@ -6,6 +6,7 @@
 import { ContextProvider, createContext } from '@lit/context';
 import { ApiClient } from './client.ts';
 import { encoreGlobal, type EncoreConfig } from './global.ts';
+import { outboxFor } from './outbox.ts';
 
 export interface Runtime {
   readonly config: Readonly<EncoreConfig>;
@@ -31,7 +32,12 @@ let provider: ContextProvider<typeof runtimeContext> | undefined;
 export function provideRuntime(): ContextProvider<typeof runtimeContext> {
   if (!provider) {
     const encore = encoreGlobal();
-    const runtime = (config: Readonly<EncoreConfig>): Runtime => ({ config, client: clientFor(config) });
+    const runtime = (config: Readonly<EncoreConfig>): Runtime => {
+      const client = clientFor(config);
+      // Starts the store's outbox with the page, so answers an earlier page left are sent (and with the newest token).
+      if (config.api && config.store) outboxFor(client);
+      return { config, client };
+    };
     const created = new ContextProvider(document.documentElement, { context: runtimeContext, initialValue: runtime(encore.config) });
     encore.subscribe((config) => created.setValue(runtime(config)));
     provider = created;

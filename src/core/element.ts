@@ -11,6 +11,7 @@ import { ApiError } from './errors.ts';
 import { Formatter } from './format.ts';
 import type { EncoreConfig, MessageOverrides } from './global.ts';
 import { resolveLocale, Translator, type Catalogs, type Locale } from './i18n.ts';
+import { outboxFor, type Outbox } from './outbox.ts';
 
 /** Widgets read nothing until they come within this distance of the viewport (SPEC §5). */
 const NEAR = '800px 0px';
@@ -85,6 +86,11 @@ export class EncoreElement extends LitElement {
     const key = `${config.api}|${config.store}|${typeof config.customerToken === 'string' ? config.customerToken : ''}|${runtime ? '' : 'x'}`;
     if (this.#client?.key !== key) this.#client = { key, client: clientFor(config) };
     return this.#client.client;
+  }
+
+  /** The outbox of this widget's API and store: answers kept until the server acknowledges them. */
+  get outbox(): Outbox {
+    return outboxFor(this.client);
   }
 
   /** Merchant wording from the store's settings on the server, once known. */
