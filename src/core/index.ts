@@ -10,3 +10,4 @@ export { encoreGlobal, type EncoreConfig, type EncoreGlobal, type MessageOverrid
 export { coreMessages, resolveLocale, Translator, type Catalog, type Catalogs, type Locale } from './i18n.ts';
 export { baseStyles } from './styles.ts';
 export { mismatch, type Schema } from './validate.ts';
+export { visitorId } from './visitor.ts';
