@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { startServer } from '../server/main.ts';
-import { DEMO_CUSTOMER_ID, DEMO_SECRET, DEMO_STORE_ID } from '../server/seed.ts';
+import { DEMO_ADMIN_KEY, DEMO_CUSTOMER_ID, DEMO_SECRET, DEMO_STORE_ID } from '../server/seed.ts';
 import { registerStorefront } from './storefront.ts';
 
 export interface DemoOptions {
@@ -24,7 +24,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     ...(options.dbFile !== undefined && { dbFile: options.dbFile }),
     seed: true,
     quiet: options.quiet ?? false,
-    register: (app, db) => registerStorefront(app, { db, store: DEMO_STORE_ID, secret: DEMO_SECRET, customerId: DEMO_CUSTOMER_ID }),
+    register: (app, db) => registerStorefront(app, { db, store: DEMO_STORE_ID, secret: DEMO_SECRET, adminKey: DEMO_ADMIN_KEY, customerId: DEMO_CUSTOMER_ID }),
   });
   return running;
 }

@@ -1,9 +1,11 @@
 /**
  * The demo storefront: the pages a merchant's shop would serve, on the same Fastify instance as
  * the reference API. Like a real storefront's server, it mints the signed-in shopper's customer
- * token with the store's secret and renders it into the one script tag; the browser never sees
- * the secret.
+ * token (and a guest order's order token) with the store's secret and renders it into the one
+ * script tag or the widget; the browser never sees the secret. Its demo checkout sends the order to
+ * Encore the way a merchant's backend would: through the order webhook, with the admin key.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import staticFiles from '@fastify/static';
@@ -16,6 +18,8 @@ export interface StorefrontOptions {
   store: string;
   /** The store's current signing secret, as the merchant's server keeps it. */
   secret: string;
+  /** The store's admin key, for the demo checkout's order webhook. */
+  adminKey: string;
   /** The demo shopper signed in by `?customer=hana`. */
   customerId: string;
   /** The built bundle (vite build), served at /encore/. */
@@ -38,35 +42,51 @@ const CSP = [
   'trusted-types lit-html',
 ].join('; ');
 
+type Lang = 'en' | 'ja';
+
 const text = {
   en: {
     nav: 'Site',
     home: 'Demo home',
+    account: 'My account',
     other: '日本語',
     add: 'Add to cart',
+    buy: 'Buy now (demo checkout)',
     rewards: 'Rewards',
     guest: 'Browsing as a guest',
     signedIn: 'Signed in as {name}',
     blurb: 'Hand-cut Edo kiriko glass with a first-flush sencha from Shizuoka.',
+    thanks: 'Thank you for your order',
+    orderNumber: 'Order {number}',
+    rate: 'Rate what you bought',
+    refer: 'Share with a friend',
+    accountTitle: 'My account',
+    survey: 'Tell us how we are doing',
+    noOrder: 'No such order.',
   },
   ja: {
     nav: 'サイト',
     home: 'デモのトップ',
+    account: 'マイアカウント',
     other: 'English',
     add: 'カートに入れる',
+    buy: '今すぐ購入（デモ決済）',
     rewards: 'ポイント',
     guest: 'ゲストとして閲覧中',
     signedIn: '{name}さんとしてログイン中',
     blurb: '静岡の一番茶と、手彫りの江戸切子のセット。',
+    thanks: 'ご注文ありがとうございます',
+    orderNumber: '注文番号 {number}',
+    rate: 'ご購入商品の評価',
+    refer: 'お友達に紹介する',
+    accountTitle: 'マイアカウント',
+    survey: 'ご意見をお聞かせください',
+    noOrder: 'ご注文が見つかりません。',
   },
-};
+} satisfies Record<Lang, Record<string, string>>;
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
 }
 
 /** A product picture drawn from its id, so the demo needs no image files. */
@@ -81,12 +101,83 @@ function productSvg(id: string): string {
 </svg>`;
 }
 
-export async function registerStorefront(app: FastifyInstance, options: StorefrontOptions): Promise<void> {
-  const [home, product] = await Promise.all([readFile(here('./index.html'), 'utf8'), readFile(here('./product.html'), 'utf8')]);
-  const css = await readFile(here('./demo.css'), 'utf8');
+interface PageContext {
+  lang: Lang;
+  /** The signed-in shopper, or null for a guest. */
+  customer: { id: string; name: string; token: string } | null;
+  /** The request's query, to build the language switch and keep the shopper signed in across links. */
+  query: Record<string, string>;
+  path: string;
+}
 
-  const page = (reply: FastifyReply, html: string) =>
+export async function registerStorefront(app: FastifyInstance, options: StorefrontOptions): Promise<void> {
+  const [home, css, script] = await Promise.all([
+    readFile(here('./index.html'), 'utf8'),
+    readFile(here('./demo.css'), 'utf8'),
+    readFile(here('./demo.js'), 'utf8'),
+  ]);
+  const { db, store } = options;
+  const key = new TextEncoder().encode(options.secret);
+
+  /** What a storefront's server does on each page view: a short-lived token for the shopper (or an order). */
+  const mint = (subject: string) =>
+    new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(subject).setAudience(store).setIssuedAt().setExpirationTime('1h').sign(key);
+
+  const send = (reply: FastifyReply, html: string) =>
     reply.header('Content-Security-Policy', CSP).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+
+  async function context(path: string, query: Record<string, string | undefined>): Promise<PageContext> {
+    const lang: Lang = query['lang'] === 'en' ? 'en' : 'ja';
+    const clean = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'ref'));
+    let customer: PageContext['customer'] = null;
+    if (query['customer'] === 'hana') {
+      const row = await db.selectFrom('customers').select(['id', 'name']).where('store_id', '=', store).where('id', '=', options.customerId).executeTakeFirst();
+      if (row) customer = { ...row, token: await mint(row.id) };
+    }
+    return { lang, customer, query: clean, path };
+  }
+
+  const link = (ctx: PageContext, path: string, extra: Record<string, string> = {}) => {
+    const q = new URLSearchParams({ ...(ctx.customer ? { customer: 'hana' } : {}), lang: ctx.lang, ...extra });
+    return escapeHtml(`${path}?${q}`);
+  };
+
+  /** The page shell: the one script tag (with the shopper's token when signed in), header, main. */
+  function layout(ctx: PageContext, title: string, main: string): string {
+    const t = text[ctx.lang];
+    const other = ctx.lang === 'en' ? 'ja' : 'en';
+    const switchHref = escapeHtml(`${ctx.path}?${new URLSearchParams({ ...ctx.query, lang: other })}`);
+    const token = ctx.customer ? ` data-customer-token="${escapeHtml(ctx.customer.token)}"` : '';
+    const who = ctx.customer ? t.signedIn.replace('{name}', ctx.customer.name) : t.guest;
+    return `<!doctype html>
+<html lang="${ctx.lang}">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${escapeHtml(title)} · Kiriko Tea &amp; Craft</title>
+    <link rel="stylesheet" href="/demo/demo.css" />
+    <!-- The one script tag. The storefront's server renders the shopper's token (none for a guest). -->
+    <script type="module" src="/encore/encore.js" data-store="${escapeHtml(store)}" data-locale="${ctx.lang}"${token}></script>
+    <script type="module" src="/demo/demo.js"></script>
+  </head>
+  <body>
+    <header class="site">
+      <a class="brand" href="/">Kiriko Tea &amp; Craft</a>
+      <nav aria-label="${t.nav}">
+        <ul>
+          <li><a href="/">${t.home}</a></li>
+          <li><a href="${link(ctx, '/demo/account')}">${t.account}</a></li>
+          <li><a href="${switchHref}" lang="${other}">${t.other}</a></li>
+        </ul>
+      </nav>
+      <p class="who">${escapeHtml(who)}</p>
+    </header>
+    <main>
+${main}
+    </main>
+  </body>
+</html>`;
+  }
 
   await app.register(staticFiles, {
     root: options.distDir ?? fileURLToPath(new URL('../dist/', import.meta.url)),
@@ -98,75 +189,137 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
     },
   });
 
-  app.get('/', (_request, reply) => page(reply, home));
+  app.get('/', (_request, reply) => send(reply, home));
   app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get('/demo/demo.css', (_request, reply) => reply.type('text/css').send(css));
+  app.get('/demo/demo.js', (_request, reply) => reply.type('text/javascript').send(script));
   app.get<{ Params: { file: string } }>('/demo/img/:file', (request, reply) => {
     const id = request.params.file.replace(/\.svg$/, '');
     reply.type('image/svg+xml').header('Cache-Control', 'public, max-age=86400').send(productSvg(id));
   });
 
-  app.get<{ Querystring: { customer?: string; lang?: string; product?: string } }>('/demo/product', async (request, reply) => {
-    const lang = request.query.lang === 'en' ? 'en' : 'ja';
-    const t = text[lang];
+  app.get<{ Querystring: Record<string, string> }>('/demo/product', async (request, reply) => {
+    const ctx = await context('/demo/product', request.query);
+    const t = text[ctx.lang];
+    const wanted = request.query['product'];
     const item =
-      (request.query.product &&
-        (await options.db.selectFrom('products').selectAll().where('store_id', '=', options.store).where('id', '=', request.query.product).executeTakeFirst())) ||
-      (await options.db.selectFrom('products').selectAll().where('store_id', '=', options.store).orderBy('id').executeTakeFirst());
+      (wanted && (await db.selectFrom('products').selectAll().where('store_id', '=', store).where('id', '=', wanted).executeTakeFirst())) ||
+      (await db.selectFrom('products').selectAll().where('store_id', '=', store).where('in_stock', '=', 1).orderBy('id').executeTakeFirst());
     if (!item) return reply.code(404).send('The demo store has no products.');
-
-    let tokenAttribute = '';
-    let who = t.guest;
-    if (request.query.customer === 'hana') {
-      const customer = await options.db
-        .selectFrom('customers')
-        .select(['id', 'name'])
-        .where('store_id', '=', options.store)
-        .where('id', '=', options.customerId)
-        .executeTakeFirst();
-      if (customer) {
-        // What a storefront's server does on each page view for a signed-in shopper.
-        const token = await new SignJWT({})
-          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-          .setSubject(customer.id)
-          .setAudience(options.store)
-          .setIssuedAt()
-          .setExpirationTime('1h')
-          .sign(new TextEncoder().encode(options.secret));
-        tokenAttribute = ` data-customer-token="${escapeHtml(token)}"`;
-        who = t.signedIn.replace('{name}', customer.name);
-      }
-    }
-    const query = new URLSearchParams(request.query as Record<string, string>);
-    query.set('lang', lang === 'en' ? 'ja' : 'en');
-    const price = new Intl.NumberFormat(lang, { style: 'currency', currency: 'JPY' }).format(item.price);
-    return page(
+    const price = new Intl.NumberFormat(ctx.lang, { style: 'currency', currency: 'JPY' }).format(item.price);
+    return send(
       reply,
-      fill(product, {
-        lang,
-        api: '',
-        store: escapeHtml(options.store),
-        tokenAttribute,
-        navLabel: t.nav,
-        homeLabel: t.home,
-        otherLang: lang === 'en' ? 'ja' : 'en',
-        otherLangHref: escapeHtml(`/demo/product?${query}`),
-        otherLangLabel: t.other,
-        who: escapeHtml(who),
-        productId: escapeHtml(item.id),
-        productTitle: escapeHtml(item.title),
-        productPrice: escapeHtml(price),
-        productBlurb: t.blurb,
-        addLabel: t.add,
-        rewardsLabel: t.rewards,
-      }),
+      layout(
+        ctx,
+        item.title,
+        `      <div class="product">
+        <img src="/demo/img/${escapeHtml(item.id)}.svg" alt="" width="600" height="600" />
+        <div>
+          <h1>${escapeHtml(item.title)}</h1>
+          <p class="price">${escapeHtml(price)}</p>
+          <p>${t.blurb}</p>
+          <p class="actions">
+            <button class="add" type="button" data-product="${escapeHtml(item.id)}">${t.add}</button>
+            <button class="buy" type="button" data-checkout="${escapeHtml(item.id)}">${t.buy}</button>
+          </p>
+          <section class="widgets" aria-label="${t.rewards}">
+            <encore-points-balance></encore-points-balance>
+          </section>
+        </div>
+      </div>`,
+      ),
     );
   });
 
-  const account = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+  app.get<{ Querystring: Record<string, string> }>('/demo/account', async (request, reply) => {
+    const ctx = await context('/demo/account', request.query);
+    const t = text[ctx.lang];
+    return send(
+      reply,
+      layout(
+        ctx,
+        t.accountTitle,
+        `      <h1>${t.accountTitle}</h1>
+      <div class="account">
+        <section aria-label="${t.rewards}"><encore-points-balance></encore-points-balance></section>
+        <section aria-label="${t.refer}"><encore-referral-share></encore-referral-share></section>
+        <section aria-label="${t.survey}"><encore-nps-survey></encore-nps-survey></section>
+      </div>`,
+      ),
+    );
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/demo/thank-you', async (request, reply) => {
+    const ctx = await context('/demo/thank-you', request.query);
+    const t = text[ctx.lang];
+    const order = await db
+      .selectFrom('orders')
+      .select(['id', 'number', 'customer_id'])
+      .where('store_id', '=', store)
+      .where('id', '=', request.query['order'] ?? '')
+      .executeTakeFirst();
+    if (!order) return send(reply.code(404), layout(ctx, t.thanks, `      <h1>${t.thanks}</h1>\n      <p>${t.noOrder}</p>`));
+    // A guest's order is rated with an order token (sub = the order id) that this page renders.
+    const orderToken = order.customer_id === null ? ` order-token="${escapeHtml(await mint(order.id))}"` : '';
+    return send(
+      reply,
+      layout(
+        ctx,
+        t.thanks,
+        `      <h1>${t.thanks}</h1>
+      <p class="order-number">${escapeHtml(t.orderNumber.replace('{number}', order.number))}</p>
+      <section aria-label="${t.rate}">
+        <h2>${t.rate}</h2>
+        <encore-rating-prompt order="${escapeHtml(order.id)}"${orderToken}></encore-rating-prompt>
+      </section>
+      ${ctx.customer ? `<section aria-label="${t.refer}"><h2>${t.refer}</h2><encore-referral-share></encore-referral-share></section>` : ''}
+      <encore-nps-survey mode="popup" delay="1500"></encore-nps-survey>`,
+      ),
+    );
+  });
+
+  /**
+   * The demo checkout. A real storefront's backend sends each paid order to Encore's order
+   * webhook; this one does the same through the API (so it runs the same validation, points and
+   * referral settlement), passing the browser's visitor id so a ?ref= visit is attributed.
+   */
+  app.post<{ Body: { product?: unknown; customer?: unknown; visitorId?: unknown; lang?: unknown } }>('/demo/checkout', async (request, reply) => {
+    const body = request.body ?? {};
+    const product = await db
+      .selectFrom('products')
+      .selectAll()
+      .where('store_id', '=', store)
+      .where('id', '=', typeof body.product === 'string' ? body.product : '')
+      .executeTakeFirst();
+    if (!product) return reply.code(400).send({ error: 'unknown product' });
+    const signedIn = body.customer === 'hana';
+    const id = `demo_${randomBytes(6).toString('hex')}`;
+    const visitorId = typeof body.visitorId === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(body.visitorId) ? body.visitorId : undefined;
+    const order = {
+      id,
+      number: `KT-${String(Date.now()).slice(-6)}`,
+      ...(signedIn ? { customerId: options.customerId, email: 'hana@example.com' } : { email: `guest-${id}@example.net` }),
+      currency: 'JPY',
+      createdAt: new Date().toISOString(),
+      items: [{ productId: product.id, title: product.title, quantity: 1, price: product.price }],
+      ...(visitorId ? { referral: { visitorId } } : {}),
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/stores/${encodeURIComponent(store)}/admin/orders`,
+      headers: { authorization: `Bearer ${options.adminKey}`, 'content-type': 'application/json' },
+      payload: order,
+    });
+    if (res.statusCode >= 300) return reply.code(502).send({ error: 'order webhook failed', status: res.statusCode, body: res.json() });
+    const lang = body.lang === 'en' ? 'en' : 'ja';
+    const next = new URLSearchParams({ order: id, lang, ...(signedIn ? { customer: 'hana' } : {}) });
+    return { order: id, thankYou: `/demo/thank-you?${next}` };
+  });
+
+  const accountPage = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <link rel="stylesheet" href="/demo/demo.css"></head><body><main><h1>${title}</h1>
 <p>This demo has one shopper. <a href="/demo/product?customer=hana&amp;lang=en">Continue as Hana Sato</a>.</p>
 <p><a href="/">Back to the demo home</a></p></main></body></html>`;
-  app.get('/account/sign-in', (_request, reply) => page(reply, account('Sign in')));
-  app.get('/account/register', (_request, reply) => page(reply, account('Create an account')));
+  app.get('/account/sign-in', (_request, reply) => send(reply, accountPage('Sign in')));
+  app.get('/account/register', (_request, reply) => send(reply, accountPage('Create an account')));
 }

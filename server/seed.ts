@@ -789,7 +789,8 @@ export async function seedDemo(db: Database, { now = new Date() }: SeedOptions =
         messages: {},
         program: DEMO_PROGRAM,
         // The referrer earns what the program's "referral" earn rule says.
-        settings: { referral: { referrerPoints: REFERRAL_POINTS, windowDays: REFERRAL_WINDOW_DAYS } },
+        // Shared links land on a page that loads Encore, so the friend's visit is recorded.
+        settings: { referral: { referrerPoints: REFERRAL_POINTS, windowDays: REFERRAL_WINDOW_DAYS, landingUrl: '/demo/product' } },
         createdAt: daysAgo(800).toISOString(),
       });
       // Multi-row inserts of at most ~30,000 parameters (SQLite allows 32,766; PostgreSQL 65,535).

@@ -64,7 +64,10 @@ describe('demo storefront against the reference server', () => {
 
     // Only the loader, the shared chunk and the widget chunk; one API read.
     const scripts = await page.evaluate(() =>
-      performance.getEntriesByType('resource').filter((e) => /\.js$/.test(e.name)).map((e) => new URL(e.name).pathname),
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((path) => path.startsWith('/encore/') && path.endsWith('.js')),
     );
     assert.equal(scripts.length, 3, scripts.join(', '));
     const apiCalls = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/')).length);
