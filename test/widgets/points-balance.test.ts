@@ -69,20 +69,23 @@ describe('<encore-points-balance>', () => {
       expect(loadingHeight).to.be.above(loadedHeight / 2);
     });
 
-    // SPEC §2 asks the loading state to reserve the final size. Measured: skeleton 430px, the
-    // signed-in card of this session 659px (a 229px shift). Unskip when the skeleton matches.
-    it.skip('reserves the loaded card’s height within 10% (known gap: skeleton 430px vs card 659px)', async () => {
-      const reply = gate();
-      serve(sessionHandler([], async () => (await reply.wait, HttpResponse.json(session()))));
-      configure({ customerToken: TOKEN });
-      const el = await fixture<EncorePointsBalance>(html`<encore-points-balance></encore-points-balance>`);
-      await waitForPart(el, 'skeleton');
-      const loadingHeight = el.getBoundingClientRect().height;
-      reply.open();
-      await waitForState(el, 'data');
-      const loadedHeight = el.getBoundingClientRect().height;
-      expect(Math.abs(loadedHeight - loadingHeight) / loadedHeight).to.be.below(0.1);
-    });
+    // SPEC §2 asks the loading state to reserve the final size: the skeleton takes the shape of
+    // the card that replaces it (member or guest), within 10% of its height.
+    for (const signedIn of [true, false]) {
+      it(`reserves the loaded ${signedIn ? 'member' : 'guest'} card’s height within 10%`, async () => {
+        const reply = gate();
+        serve(sessionHandler([], async () => (await reply.wait, HttpResponse.json(signedIn ? session() : session(null)))));
+        configure(signedIn ? { customerToken: TOKEN } : {});
+        const el = await fixture<EncorePointsBalance>(html`<encore-points-balance></encore-points-balance>`);
+        await waitForPart(el, 'skeleton');
+        const loadingHeight = el.getBoundingClientRect().height;
+        reply.open();
+        await waitForState(el, signedIn ? 'data' : 'guest');
+        const loadedHeight = el.getBoundingClientRect().height;
+        console.log(`[encore] ${signedIn ? 'member' : 'guest'}: skeleton ${Math.round(loadingHeight)}px, card ${Math.round(loadedHeight)}px`);
+        expect(Math.abs(loadedHeight - loadingHeight) / loadedHeight).to.be.below(0.1);
+      });
+    }
   });
 
   describe('signed in', () => {

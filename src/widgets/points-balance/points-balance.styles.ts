@@ -146,4 +146,7 @@ export const styles = css`
   .bone.row {
     block-size: 3.25rem;
   }
+  .bone.line {
+    block-size: 4.5rem;
+  }
 `;

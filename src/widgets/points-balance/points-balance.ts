@@ -162,13 +162,18 @@ export class EncorePointsBalance extends EncoreElement {
     return this.#renderSession(session.value);
   }
 
+  /**
+   * The placeholder has the shape of the card that will replace it, so nothing moves (SPEC §2):
+   * a signed-in shopper's card (balance, tier, progress, rewards, ways to earn) is taller than the
+   * guest's join offer, and whether a token is configured is known before the read.
+   */
   #renderSkeleton(): TemplateResult {
-    return html`<div part="base skeleton" aria-busy="true">
+    const signedIn = Boolean(this.config.customerToken);
+    return html`<div part="base skeleton" aria-busy="true" class=${signedIn ? 'member' : 'guest'}>
       <span class="visually-hidden" role="status">${this.i18n.t('loading')}</span>
       <span class="bone title"></span>
-      <span class="bone balance"></span>
-      <span class="bone bar"></span>
-      ${[1, 2, 3, 4].map(() => html`<span class="bone row"></span>`)}
+      ${signedIn ? html`<span class="bone balance"></span><span class="bone bar"></span>` : html`<span class="bone line"></span>`}
+      ${(signedIn ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6]).map(() => html`<span class="bone row"></span>`)}
     </div>`;
   }
 
