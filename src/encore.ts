@@ -10,6 +10,9 @@ import { encoreGlobal, type EncoreConfig } from './core/global.ts';
 /** Tag → the chunk that defines it. */
 const widgets: Record<string, () => Promise<unknown>> = {
   'encore-points-balance': () => import('./widgets/points-balance/define.ts'),
+  'encore-referral-share': () => import('./widgets/referral-share/define.ts'),
+  'encore-rating-prompt': () => import('./widgets/rating-prompt/define.ts'),
+  'encore-nps-survey': () => import('./widgets/nps-survey/define.ts'),
 };
 
 const encore = encoreGlobal();
@@ -33,10 +36,17 @@ function configFromScript(script: HTMLScriptElement | undefined): Partial<Encore
 
 const requested = new Set<string>();
 
+/**
+ * Every widget chunk imports the shared chunk; asking for both at once saves a round trip (the
+ * browser would otherwise discover the shared chunk only after the widget's arrived).
+ */
+let shared: Promise<unknown> | undefined;
+
 function load(tag: string): Promise<unknown> | undefined {
   const importer = widgets[tag];
   if (!importer || requested.has(tag) || customElements.get(tag)) return;
   requested.add(tag);
+  shared ??= import('./core/define.ts').catch(() => (shared = undefined));
   return importer().catch((error: unknown) => {
     requested.delete(tag); // a later appearance of the tag tries again
     console.error(`[encore] could not load <${tag}>`, error);
@@ -58,6 +68,8 @@ if (!encore.loaderStarted) {
   const current = encore.config as unknown as Record<string, unknown>;
   const gaps = Object.fromEntries(Object.entries(fromScript).filter(([key]) => !current[key]));
   encore.configure(gaps);
+  // A friend arriving through a referral link: record the visit (its own chunk, loaded only then).
+  if (/[?&]ref=/.test(location.search)) import('./referral-visit.ts').catch((error: unknown) => console.error('[encore]', error));
 
   void discover(document).then(() => document.dispatchEvent(new CustomEvent('encore-ready')));
   new MutationObserver((records) => {

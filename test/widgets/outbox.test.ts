@@ -89,7 +89,10 @@ async function otherTab(): Promise<Window> {
 describe('Outbox', () => {
   afterEach(() => {
     for (const box of opened.splice(0)) box.close();
-    for (const key of Object.keys(localStorage)) if (key.startsWith('encore:outbox:')) localStorage.removeItem(key);
+    // Only this file's stores: other test files run at the same time on the same storage.
+    const configured = (window as { Encore?: { config: { store: string } } }).Encore?.config.store;
+    const mine = [`encore:outbox:v1:outbox-store-`, ...(configured ? [`encore:outbox:v1:${encodeURIComponent(configured)}:`] : [])];
+    for (const key of Object.keys(localStorage)) if (mine.some((prefix) => key.startsWith(prefix))) localStorage.removeItem(key);
   });
 
   it('stores the answer before sending it, and survives a reload while offline', async () => {
