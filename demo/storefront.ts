@@ -63,6 +63,7 @@ const text = {
     accountTitle: 'My account',
     survey: 'Tell us how we are doing',
     noOrder: 'No such order.',
+    cart: 'Cart',
   },
   ja: {
     nav: 'サイト',
@@ -82,6 +83,7 @@ const text = {
     accountTitle: 'マイアカウント',
     survey: 'ご意見をお聞かせください',
     noOrder: 'ご注文が見つかりません。',
+    cart: 'カート',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -171,6 +173,7 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
         </ul>
       </nav>
       <p class="who">${escapeHtml(who)}</p>
+      <p class="cart">${t.cart}: <output data-cart-count aria-live="polite">0</output></p>
     </header>
     <main>
 ${main}
