@@ -17,7 +17,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter, type Generated } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteAdapter, type Generated, type Selectable } from 'kysely';
 
 export interface StoresTable {
   id: string;
@@ -36,7 +36,7 @@ export interface StoresTable {
   /** JSON: contract Program */
   program: string;
   /** JSON: per-domain settings (referrals, NPS, returns, recommendations); see server/settings.ts. */
-  settings: string;
+  settings: Generated<string>;
   created_at: string;
 }
 
@@ -59,7 +59,7 @@ export interface ProductsTable {
   /** 0 | 1 */
   in_stock: number;
   /** 0 | 1: cannot be returned */
-  final_sale: number;
+  final_sale: Generated<number>;
 }
 
 export interface OrdersTable {
@@ -74,17 +74,19 @@ export interface OrdersTable {
   total: number;
   currency: string;
   created_at: string;
-  status: 'paid' | 'partially_refunded' | 'refunded' | 'cancelled';
+  status: Generated<OrderStatus>;
   /** minor units refunded so far */
-  refunded_total: number;
+  refunded_total: Generated<number>;
   /** sha256 of the canonical webhook payload that created it (replays compare against it) */
-  payload_hash: string | null;
+  payload_hash: Generated<string | null>;
   /** referral code the merchant passed with the order (attribution) */
-  referral_code: string | null;
+  referral_code: Generated<string | null>;
   /** the anonymous visitor id the storefront passed with the order (attribution of a visit) */
-  visitor_id: string | null;
-  updated_at: string | null;
+  visitor_id: Generated<string | null>;
+  updated_at: Generated<string | null>;
 }
+
+export type OrderStatus = 'paid' | 'partially_refunded' | 'refunded' | 'cancelled';
 
 export interface OrderItemsTable {
   store_id: string;
@@ -96,7 +98,7 @@ export interface OrderItemsTable {
   /** title at the time of the order */
   title: string | null;
   /** 0 | 1 */
-  final_sale: number;
+  final_sale: Generated<number>;
 }
 
 export interface RefundsTable {
@@ -289,7 +291,12 @@ export interface DB {
 
 export type Database = Kysely<DB>;
 
-// Keep `Generated` importable for future tables with generated columns.
+/** Rows as read (defaulted columns filled in). */
+export type StoreRow = Selectable<StoresTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderItemRow = Selectable<OrderItemsTable>;
+
+// Columns added with a default in migration 0002 are `Generated`: optional on insert, never null on read.
 export type { Generated };
 
 export function isPostgresUrl(target: string): boolean {

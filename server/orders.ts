@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, LedgerKind, OrdersTable } from './db.ts';
+import type { DB, LedgerKind, OrderRow } from './db.ts';
 import { isSqlite } from './db.ts';
 import type { Store } from './stores.ts';
 import type {
@@ -246,7 +246,7 @@ function refundSummary(r: { id: string; amount: number; reason: string | null; p
 }
 
 /** Purchase points an order credited (its ledger entry, ref = order id). */
-async function earnedFor(db: Kysely<DB> | Transaction<DB>, storeId: string, order: Pick<OrdersTable, 'id' | 'customer_id'>): Promise<number> {
+async function earnedFor(db: Kysely<DB> | Transaction<DB>, storeId: string, order: Pick<OrderRow, 'id' | 'customer_id'>): Promise<number> {
   if (order.customer_id === null) return 0;
   const entry = await db
     .selectFrom('points_ledger')
@@ -259,7 +259,7 @@ async function earnedFor(db: Kysely<DB> | Transaction<DB>, storeId: string, orde
   return entry?.points ?? 0;
 }
 
-async function orderOf(db: Kysely<DB>, row: OrdersTable): Promise<Order> {
+async function orderOf(db: Kysely<DB>, row: OrderRow): Promise<Order> {
   const items = await db
     .selectFrom('order_items')
     .select(['product_id', 'title', 'quantity', 'price', 'final_sale'])

@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
-import type { Database, OrdersTable } from './db.ts';
+import type { Database, OrderRow } from './db.ts';
 import type { ReturnableItem, ReturnPolicy, ReturnResolution } from '../contract/types.ts';
 import { ApiError } from './problem.ts';
 import type { Store } from './stores.ts';
@@ -182,7 +182,7 @@ export function contactMatches(kind: ContactKind, given: string, stored: string)
   return match;
 }
 
-type LookupOrder = Pick<OrdersTable, 'id' | 'number' | 'email' | 'postal_code' | 'phone' | 'currency' | 'created_at' | 'status'>;
+type LookupOrder = Pick<OrderRow, 'id' | 'number' | 'email' | 'postal_code' | 'phone' | 'currency' | 'created_at' | 'status'>;
 
 /** Random contact values nothing matches: they stand in for a missing order or a missing contact. */
 const DUMMY_CONTACT: Record<ContactKind, string> = {
@@ -242,7 +242,7 @@ export function openResolutions(store: Store, createdAt: string, at: Date): Retu
  * Per-item eligibility. The first reason that applies wins: a refunded (or cancelled) order,
  * a final-sale item, nothing left to return, every window passed.
  */
-export function eligibility(store: Store, order: Pick<OrdersTable, 'created_at' | 'status'>, lines: OrderLine[], at: Date): ReturnableItem[] {
+export function eligibility(store: Store, order: Pick<OrderRow, 'created_at' | 'status'>, lines: OrderLine[], at: Date): ReturnableItem[] {
   const open = openResolutions(store, order.created_at, at);
   return lines.map((l) => {
     const left = Math.max(0, l.quantity - l.returned);

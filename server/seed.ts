@@ -17,8 +17,8 @@ import type {
   Database,
   LedgerKind,
   NpsResponsesTable,
-  OrderItemsTable,
-  OrdersTable,
+  OrderItemRow,
+  OrderRow,
   PointsLedgerTable,
   RedemptionsTable,
   ReferralCodesTable,
@@ -314,7 +314,7 @@ interface OrderEv {
   /** Set when a refund is planned (reviews of it lean lower). */
   refunded?: boolean;
   /** Filled in by the replay. */
-  row?: OrdersTable;
+  row?: OrderRow;
   points?: number;
 }
 
@@ -629,8 +629,8 @@ export async function seedDemo(db: Database, { now = new Date() }: SeedOptions =
   nps.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
 
   // Replay the events into rows.
-  const orders: OrdersTable[] = [];
-  const items: OrderItemsTable[] = [];
+  const orders: OrderRow[] = [];
+  const items: OrderItemRow[] = [];
   const ledger: PointsLedgerTable[] = [];
   const redemptions: RedemptionsTable[] = [];
   const refunds: RefundsTable[] = [];

@@ -1,5 +1,5 @@
 /** Store settings, read from the `stores` table with their JSON columns parsed. */
-import type { Database, StoresTable } from './db.ts';
+import type { Database, StoreRow } from './db.ts';
 import type { Program, StoreInfo } from '../contract/types.ts';
 import { resolveSettings, type SettingsOverrides, type StoreSettings } from './settings.ts';
 
@@ -19,7 +19,7 @@ export interface Store {
   settings: StoreSettings;
 }
 
-export function parseStore(row: StoresTable): Store {
+export function parseStore(row: StoreRow): Store {
   return {
     id: row.id,
     name: row.name,

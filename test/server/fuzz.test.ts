@@ -67,12 +67,6 @@ before(async () => {
       total: 3600,
       currency: 'JPY',
       created_at: daysFromNow(-10),
-      status: 'paid',
-      refunded_total: 0,
-      payload_hash: null,
-      referral_code: null,
-      visitor_id: null,
-      updated_at: null,
     })
     .execute();
   await db

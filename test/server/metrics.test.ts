@@ -49,7 +49,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import type { Database, OrdersTable } from '../../server/db.ts';
+import type { Database, OrderStatus } from '../../server/db.ts';
 import type { MerchantMetrics } from '../../contract/types.ts';
 import { createStore } from '../../server/stores.ts';
 import { makeDb, makeApp, addCustomer, bearer, NOW, PROGRAM, STORE } from './helpers.ts';
@@ -61,7 +61,7 @@ const url = (query = '', store = STORE) => `/v1/stores/${store}/admin/metrics${q
 let db: Database;
 let app: FastifyInstance;
 
-type Fixture = [id: string, customer: string | null, email: string, createdAt: string, total: number, refunded?: number, status?: OrdersTable['status']];
+type Fixture = [id: string, customer: string | null, email: string, createdAt: string, total: number, refunded?: number, status?: OrderStatus];
 const ORDERS: Fixture[] = [
   ['o01', 'cus_a', 'a@example.com', '2025-11-15T10:00:00.000Z', 4000],
   ['o02', 'cus_a', 'a@example.com', '2026-01-10T10:00:00.000Z', 5000],
@@ -112,10 +112,6 @@ before(async () => {
         created_at: createdAt,
         status,
         refunded_total: refunded,
-        payload_hash: null,
-        referral_code: null,
-        visitor_id: null,
-        updated_at: null,
       })),
     )
     .execute();

@@ -3,7 +3,7 @@
  * (independent of the merchant order API). Not a test file itself.
  */
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import type { Database, OrdersTable } from '../../server/db.ts';
+import type { Database, OrderStatus } from '../../server/db.ts';
 import { DAY, NOW, STORE } from './helpers.ts';
 
 export const daysAgo = (d: number): string => new Date(NOW.getTime() - d * DAY).toISOString();
@@ -42,7 +42,7 @@ export interface OrderFixture {
   postalCode?: string | null;
   phone?: string | null;
   daysAgo?: number;
-  status?: OrdersTable['status'];
+  status?: OrderStatus;
   items: { productId: string; quantity?: number; price?: number; finalSale?: boolean; title?: string | null }[];
 }
 
@@ -70,11 +70,6 @@ export async function addOrder(db: Database, o: OrderFixture): Promise<void> {
       currency: 'JPY',
       created_at: daysAgo(o.daysAgo ?? 1),
       status: o.status ?? 'paid',
-      refunded_total: 0,
-      payload_hash: null,
-      referral_code: null,
-      visitor_id: null,
-      updated_at: null,
     })
     .execute();
   await db.insertInto('order_items').values(items).execute();

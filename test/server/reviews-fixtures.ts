@@ -38,11 +38,6 @@ export async function addOrder(db: Database, o: OrderFixture): Promise<void> {
       currency: 'JPY',
       created_at: daysFromNow(-(o.daysAgo ?? 10)),
       status: o.status ?? 'paid',
-      refunded_total: 0,
-      payload_hash: null,
-      referral_code: null,
-      visitor_id: null,
-      updated_at: null,
     })
     .execute();
   for (const product of o.items) {
