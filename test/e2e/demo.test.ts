@@ -5,26 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../demo/start.ts';
-
-const CHROMIUM = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+import { launch, open as openIn } from './browser.ts';
 
 let demo: RunningDemo;
 let browser: Browser;
 
-/** Loads a page and fails the test on any page error, console error or CSP violation. */
-async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'UTC' });
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  await page.goto(`${demo.url}${path}`);
-  return { page, problems };
-}
+/** Loads a demo page in a fresh English page; `problems` must stay empty. */
+const open = (path: string) => openIn(browser, `${demo.url}${path}`);
 
 function points(text: string): number {
   return Number(text.replace(/[^\d]/g, ''));
@@ -33,7 +22,7 @@ function points(text: string): number {
 describe('demo storefront against the reference server', () => {
   before(async () => {
     demo = await startDemo({ port: 0, dbFile: ':memory:', quiet: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launch();
   });
 
   after(async () => {
