@@ -51,17 +51,9 @@ export function storeInfo(store: Store): StoreInfo {
   };
 }
 
-export interface NewStore {
-  id: string;
-  name: string;
-  currency: string;
-  locale: string;
-  origins: string[];
-  secrets: string[];
-  adminKey: string;
-  links: Store['links'];
+/** A store to create: its settings as overrides of the defaults, and the messages optional. */
+export interface NewStore extends Omit<Store, 'settings' | 'messages'> {
   messages?: Store['messages'];
-  program: Program;
   settings?: SettingsOverrides;
   createdAt: string;
 }
