@@ -13,6 +13,8 @@ const widgets: Record<string, () => Promise<unknown>> = {
   'encore-referral-share': () => import('./widgets/referral-share/define.ts'),
   'encore-rating-prompt': () => import('./widgets/rating-prompt/define.ts'),
   'encore-nps-survey': () => import('./widgets/nps-survey/define.ts'),
+  'encore-recommendations': () => import('./widgets/recommendations/define.ts'),
+  'encore-returns-entry': () => import('./widgets/returns-entry/define.ts'),
 };
 
 const encore = encoreGlobal();
