@@ -7,7 +7,7 @@ import { minifyTemplates } from './scripts/minify-templates.ts';
  * the core (`encore-core-*.js`), and one chunk per widget, loaded only when its tag is on a page.
  * No decorators are used (reactive properties are `static properties`), so Oxc needs no lowering.
  */
-const shared = /[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|[\\/]src[\\/]core[\\/](?!global\.ts)|[\\/]contract[\\/]/;
+const shared = /[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|[\\/]src[\\/]core[\\/](?!global\.ts|locales\.ts|messages\.)|[\\/]contract[\\/]/;
 
 /** The keywords the browser's reply check reads (src/core/validate.ts); the rest is documentation. */
 const checked = new Set(['type', 'enum', 'required', 'properties', 'additionalProperties', 'items', 'anyOf', 'minimum']);
@@ -88,8 +88,14 @@ export default defineConfig({
       input: { encore: 'src/encore.ts' },
       output: {
         entryFileNames: '[name].js',
-        // A widget's chunk is named after its folder: chunks/points-balance-<hash>.js.
-        chunkFileNames: (chunk) => `chunks/${/widgets[\\/]([^\\/]+)[\\/]/.exec(chunk.facadeModuleId ?? '')?.[1] ?? '[name]'}-[hash].js`,
+        // A widget's chunk is named after its folder (chunks/points-balance-<hash>.js), a catalogue
+        // after its widget (or the core) and locale (chunks/points-balance.ja-<hash>.js).
+        chunkFileNames: (chunk) => {
+          const id = chunk.facadeModuleId ?? '';
+          const owner = /widgets[\\/]([^\\/]+)[\\/]/.exec(id)?.[1] ?? (/[\\/]src[\\/]core[\\/]/.test(id) ? 'encore-core' : '[name]');
+          const locale = /[\\/]messages\.(\w+)\.ts$/.exec(id)?.[1];
+          return `chunks/${owner}${locale ? `.${locale}` : ''}-[hash].js`;
+        },
         minify: true,
         codeSplitting: { groups: [{ name: 'encore-core', test: shared, includeDependenciesRecursively: false }] },
       },

@@ -6,15 +6,22 @@
  * appears (also when a single-page storefront adds one later). Holds no Lit and no widget code.
  */
 import { encoreGlobal, type EncoreConfig } from './core/global.ts';
+import { coreMessages, resolveLocale, type MessageLoaders } from './core/locales.ts';
+import { messages as npsSurvey } from './widgets/nps-survey/messages.ts';
+import { messages as pointsBalance } from './widgets/points-balance/messages.ts';
+import { messages as ratingPrompt } from './widgets/rating-prompt/messages.ts';
+import { messages as recommendations } from './widgets/recommendations/messages.ts';
+import { messages as referralShare } from './widgets/referral-share/messages.ts';
+import { messages as returnsEntry } from './widgets/returns-entry/messages.ts';
 
-/** Tag → the chunk that defines it. */
-const widgets: Record<string, () => Promise<unknown>> = {
-  'encore-points-balance': () => import('./widgets/points-balance/define.ts'),
-  'encore-referral-share': () => import('./widgets/referral-share/define.ts'),
-  'encore-rating-prompt': () => import('./widgets/rating-prompt/define.ts'),
-  'encore-nps-survey': () => import('./widgets/nps-survey/define.ts'),
-  'encore-recommendations': () => import('./widgets/recommendations/define.ts'),
-  'encore-returns-entry': () => import('./widgets/returns-entry/define.ts'),
+/** Tag → the chunk that defines it, and its catalogues (one chunk per locale). */
+const widgets: Record<string, [define: () => Promise<unknown>, messages: MessageLoaders]> = {
+  'encore-points-balance': [() => import('./widgets/points-balance/define.ts'), pointsBalance],
+  'encore-referral-share': [() => import('./widgets/referral-share/define.ts'), referralShare],
+  'encore-rating-prompt': [() => import('./widgets/rating-prompt/define.ts'), ratingPrompt],
+  'encore-nps-survey': [() => import('./widgets/nps-survey/define.ts'), npsSurvey],
+  'encore-recommendations': [() => import('./widgets/recommendations/define.ts'), recommendations],
+  'encore-returns-entry': [() => import('./widgets/returns-entry/define.ts'), returnsEntry],
 };
 
 const encore = encoreGlobal();
@@ -44,12 +51,17 @@ const requested = new Set<string>();
  */
 let shared: Promise<unknown> | undefined;
 
-function load(tag: string): Promise<unknown> | undefined {
-  const importer = widgets[tag];
-  if (!importer || requested.has(tag) || customElements.get(tag)) return;
+function load(el: Element): Promise<unknown> | undefined {
+  const tag = el.localName;
+  const widget = widgets[tag];
+  if (!widget || requested.has(tag) || customElements.get(tag)) return;
   requested.add(tag);
   shared ??= import('./core/define.ts').catch(() => (shared = undefined));
-  return importer().catch((error: unknown) => {
+  // The text of the locale this element will show, fetched alongside its code (the element
+  // fetches any other locale itself, and a failed download here is retried there).
+  const locale = resolveLocale(el.getAttribute('locale') || encore.config.locale, el.closest('[lang]')?.getAttribute('lang'));
+  for (const messages of [coreMessages, widget[1]]) messages[locale]().catch(() => undefined);
+  return widget[0]().catch((error: unknown) => {
     requested.delete(tag); // a later appearance of the tag tries again
     console.error(`[encore] could not load <${tag}>`, error);
   });
@@ -57,8 +69,8 @@ function load(tag: string): Promise<unknown> | undefined {
 
 function discover(root: ParentNode): Promise<unknown[]> {
   const pending: Array<Promise<unknown> | undefined> = [];
-  if (root instanceof Element) pending.push(load(root.localName));
-  for (const el of root.querySelectorAll(':not(:defined)')) pending.push(load(el.localName));
+  if (root instanceof Element) pending.push(load(root));
+  for (const el of root.querySelectorAll(':not(:defined)')) pending.push(load(el));
   return Promise.all(pending);
 }
 

@@ -10,7 +10,7 @@ import { clientFor, provideRuntime, runtimeContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { Formatter } from './format.ts';
 import type { EncoreConfig, MessageOverrides } from './global.ts';
-import { resolveLocale, Translator, type Catalogs, type Locale } from './i18n.ts';
+import { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 import { outboxFor, type Outbox } from './outbox.ts';
 
 /** Widgets read nothing until they come within this distance of the viewport (SPEC §5). */
@@ -26,12 +26,12 @@ export class EncoreElement extends LitElement {
     near: { state: true },
   };
 
-  /** The widget's own catalogue (set by each widget class). */
-  static messages: Catalogs = { en: {}, ja: {} };
+  /** The widget's own catalogues, one chunk per locale (set by each widget class). */
+  static messages: MessageLoaders = coreMessages;
 
   #runtime = (provideRuntime(), new ContextConsumer(this, { context: runtimeContext, subscribe: true }));
   #client: { key: string; client: ApiClient } | undefined;
-  #i18n: { locale: Locale; overrides: unknown; server: unknown; value: Translator } | undefined;
+  #i18n: { layers: Catalog[]; value: Translator } | undefined;
 
   /** Overrides the global API base URL for this widget. */
   declare api: string | undefined;
@@ -96,14 +96,37 @@ export class EncoreElement extends LitElement {
   /** Merchant wording from the store's settings on the server, once known. */
   protected serverMessages: MessageOverrides | undefined;
 
+  /** The locale this widget shows: its own or the global setting, else the nearest `lang`. */
+  get #locale(): Locale {
+    return resolveLocale(this.config.locale, this.closest('[lang]')?.getAttribute('lang'), document.documentElement.lang);
+  }
+
+  get #catalogs(): MessageLoaders[] {
+    return [(this.constructor as typeof EncoreElement).messages, coreMessages];
+  }
+
+  /** Renders wait for this widget's text in its locale (usually already fetched by the loader). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const arriving = loadCatalogs(this.#locale, this.#catalogs);
+    return arriving ? arriving.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
   get i18n(): Translator {
-    const { locale: wanted, messages } = this.config;
-    const locale = resolveLocale(wanted, this.closest('[lang]')?.getAttribute('lang'), document.documentElement.lang);
+    const locale = this.#locale;
+    const { messages } = this.config;
+    const found = (source: Catalog | undefined): source is Catalog => source !== undefined;
+    // Merchant words first (configuration, then the store's settings), then the widget's and the
+    // core's catalogues, then English for a key the locale lacks (when English has arrived).
+    const layers = [
+      messages?.[locale],
+      this.serverMessages?.[locale],
+      ...this.#catalogs.map((loaders) => catalog(loaders, locale)),
+      ...this.#catalogs.map((loaders) => catalog(loaders, 'en')),
+    ].filter(found);
     const memo = this.#i18n;
-    if (memo?.locale === locale && memo.overrides === messages && memo.server === this.serverMessages) return memo.value;
-    const catalogs = (this.constructor as typeof EncoreElement).messages;
-    const value = new Translator(locale, [catalogs], [messages, this.serverMessages]);
-    this.#i18n = { locale, overrides: messages, server: this.serverMessages, value };
+    if (memo?.value.locale === locale && memo.layers.length === layers.length && memo.layers.every((layer, i) => layer === layers[i])) return memo.value;
+    const value = new Translator(locale, layers);
+    this.#i18n = { layers, value };
     return value;
   }
 

@@ -7,7 +7,7 @@ export { ApiError, type ApiErrorKind, type ProblemDetails } from './errors.ts';
 export { Formatter } from './format.ts';
 export { Outbox, outboxFor, type Delivery, type Outgoing, type OutboxEntry, type OutboxOptions, type Queued } from './outbox.ts';
 export { encoreGlobal, type EncoreConfig, type EncoreGlobal, type MessageOverrides, type TokenSource } from './global.ts';
-export { coreMessages, resolveLocale, Translator, type Catalog, type Catalogs, type Locale } from './i18n.ts';
+export { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 export { baseStyles } from './styles.ts';
 export { mismatch, type Schema } from './validate.ts';
 export { visitorId } from './visitor.ts';

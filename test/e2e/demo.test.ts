@@ -51,16 +51,18 @@ describe('demo storefront against the reference server', () => {
     assert.ok(before >= 1200 && before <= 2500, `seeded balance ${before}`);
     assert.match(await page.locator('encore-points-balance [part~="tier"]').innerText(), /Silver/);
 
-    // Only the loader, the shared chunk and the widget chunk; one API read.
-    const scripts = await page.evaluate(() =>
-      performance
-        .getEntriesByType('resource')
-        .map((e) => new URL(e.name).pathname)
-        .filter((path) => path.startsWith('/encore/') && path.endsWith('.js')),
-    );
-    assert.equal(scripts.length, 3, scripts.join(', '));
-    const apiCalls = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/')).length);
-    assert.equal(apiCalls, 1);
+    // The loader, the shared chunk and its English catalogue, and per widget on the page its chunk
+    // and English catalogue, nothing else; one API read per widget's data (the session, and the
+    // carousel's recommendations).
+    await page.locator('encore-recommendations [part~="slide"]').first().waitFor();
+    const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((el) => el.localName).filter((name) => name.startsWith('encore-')))]);
+    assert.deepEqual(tags.sort(), ['encore-points-balance', 'encore-recommendations']);
+    const scripts = resources.filter((path) => path.startsWith('/encore/') && path.endsWith('.js')).map((path) => path.replace(/^\/encore\/(chunks\/)?/, '').replace(/-[\w-]{8}\.js$/, ''));
+    const expected = ['encore.js', 'encore-core', 'encore-core.en', ...tags.flatMap((tag) => [tag.slice(7), `${tag.slice(7)}.en`])];
+    assert.deepEqual(scripts.sort(), expected.sort());
+    const api = resources.filter((path) => path.includes('/v1/')).map((path) => path.replace(/^.*\/stores\/[^/]+/, ''));
+    assert.deepEqual(api.sort(), ['/recommendations', '/session']);
 
     const reward = page.locator('encore-points-balance [part~="reward--available"]').first();
     const cost = points(await reward.locator('.cost').innerText());

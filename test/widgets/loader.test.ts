@@ -14,6 +14,7 @@ let ready = 0;
 
 describe('encore.js (the loader)', () => {
   before(async () => {
+    performance.setResourceTimingBufferSize(5000); // the test page's own modules fill the default 250
     // What the merchant pastes. `type="text/plain"` keeps the browser from fetching it: the
     // loader only reads its data-* attributes.
     const script = document.createElement('script');
@@ -52,6 +53,15 @@ describe('encore.js (the loader)', () => {
     await waitForState(el, 'data');
     expect(text(getPart(el, 'join-link'))).to.equal('アカウントを作成');
     expect(new URL(calls[0]!.url).pathname).to.equal('/v1/stores/loader-store/session');
+  });
+
+  it("fetches the page locale's catalogues (the core's and the widget's) and no other", () => {
+    const fetched = performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => /\/messages\.\w+\.ts$/.test(path));
+    expect(fetched).to.include.members(['/src/core/messages.ja.ts', '/src/widgets/points-balance/messages.ja.ts']);
+    expect(fetched.filter((path) => path.endsWith('.en.ts'))).to.deep.equal([]);
   });
 
   it('ignores encore-* tags it does not know', async () => {

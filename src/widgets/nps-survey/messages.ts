@@ -1,38 +1,7 @@
-import type { Catalogs } from '../../core/i18n.ts';
+import type { MessageLoaders } from '../../core/locales.ts';
 
-export const messages: Catalogs = {
-  en: {
-    'nps.q': 'How likely are you to recommend us to a friend or colleague?',
-    'nps.lo': 'Not at all likely',
-    'nps.hi': 'Extremely likely',
-    'nps.detractor': 'What should we improve?',
-    'nps.passive': 'What could we do better?',
-    'nps.promoter': 'What do you love about us?',
-    'nps.optional': '(optional)',
-    'nps.send': 'Send',
-    'nps.close': 'Close',
-    'nps.thanks': 'Thank you for your feedback!',
-    'nps.already': 'You’ve already answered recently.',
-    'nps.queued': 'Saved. We’ll send it as soon as we can.',
-    'nps.invite': 'Know someone who’d love us too?',
-    'nps.refer': 'Refer a friend',
-    'nps.join': 'Create an account to refer friends',
-  },
-  ja: {
-    'nps.q': '当店を友人や同僚にすすめる可能性はどのくらいありますか？',
-    'nps.lo': 'まったくすすめない',
-    'nps.hi': 'ぜひすすめたい',
-    'nps.detractor': '改善すべき点を教えてください。',
-    'nps.passive': 'もっと良くするために、できることはありますか？',
-    'nps.promoter': '特に気に入っている点を教えてください。',
-    'nps.optional': '（任意）',
-    'nps.send': '送信',
-    'nps.close': '閉じる',
-    'nps.thanks': 'ご意見ありがとうございました！',
-    'nps.already': '最近すでにご回答いただいています。',
-    'nps.queued': '回答を保存しました。できるだけ早く送信します。',
-    'nps.invite': 'お友達にもおすすめしませんか？',
-    'nps.refer': 'お友達を紹介する',
-    'nps.join': 'アカウントを作成してお友達を紹介',
-  },
+/** The widget's text, one chunk per locale: a page loads only the catalogue of the locale it shows. */
+export const messages: MessageLoaders = {
+  en: () => import('./messages.en.ts'),
+  ja: () => import('./messages.ja.ts'),
 };

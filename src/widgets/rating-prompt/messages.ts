@@ -1,46 +1,7 @@
-/** The rating prompt's text in English and Japanese; merchants reword any key through `Encore.configure({ messages })`. */
-import type { Catalogs } from '../../core/i18n.ts';
+import type { MessageLoaders } from '../../core/locales.ts';
 
-export const messages: Catalogs = {
-  en: {
-    'rp.title': 'Rate your purchase',
-    'rp.earn': 'Earn {points} per review.',
-    'rp.group': '{title} rating',
-    'rp.star.one': '{count} star',
-    'rp.star.other': '{count} stars',
-    'rp.review': 'Your review (optional)',
-    'rp.submit': 'Submit',
-    'rp.sending': 'Sending…',
-    'rp.thanks': 'Thanks for your review!',
-    'rp.earned': 'You earned {points}.',
-    'rp.queued': 'Saved. We’ll send it when you’re back online.',
-    'rp.empty': 'Thanks, you’ve rated everything.',
-    'rp.none': 'Nothing to rate here.',
-    'rp.guest': 'Sign in to rate your purchase.',
-    'rp.signIn': 'Sign in',
-    'rp.already': 'Some items were already rated.',
-    'rp.invalid': 'Check your review and try again.',
-    'rp.missing': 'No order or product to rate.',
-    'rp.notFound': 'Order or product not found.',
-  },
-  ja: {
-    'rp.title': 'ご購入商品の評価',
-    'rp.earn': 'レビュー1件につき{points}進呈',
-    'rp.group': '{title}の評価',
-    'rp.star.other': '星{count}つ',
-    'rp.review': 'レビュー（任意）',
-    'rp.submit': '送信する',
-    'rp.sending': '送信中…',
-    'rp.thanks': 'レビューありがとうございました！',
-    'rp.earned': '{points}を獲得しました。',
-    'rp.queued': '保存しました。オンラインに戻ったら送信します。',
-    'rp.empty': 'すべて評価済みです。ありがとうございました。',
-    'rp.none': '評価できる商品はありません。',
-    'rp.guest': 'ログインしてご購入商品を評価してください。',
-    'rp.signIn': 'ログイン',
-    'rp.already': '一部の商品は評価済みでした。',
-    'rp.invalid': 'レビューを確認して、もう一度お試しください。',
-    'rp.missing': '評価する注文または商品がありません。',
-    'rp.notFound': '注文または商品が見つかりません。',
-  },
+/** The widget's text, one chunk per locale: a page loads only the catalogue of the locale it shows. */
+export const messages: MessageLoaders = {
+  en: () => import('./messages.en.ts'),
+  ja: () => import('./messages.ja.ts'),
 };

@@ -1,0 +1,33 @@
+/** <encore-referral-share> in English. */
+import type { Catalog } from '../../core/locales.ts';
+
+export default {
+  'rs.title': 'Refer a friend',
+  'rs.gift': 'A gift for you from {store}',
+  'rs.you': 'You get {points} per referral',
+  'rs.friend': 'Friends get {offer} their first order',
+  'rs.amount_off': '{amount} off',
+  'rs.percent_off': '{percent} off',
+  'rs.link': 'Your referral link',
+  'rs.copy': 'Copy link',
+  'rs.copyCode': 'Copy code',
+  'rs.copied': 'Copied',
+  'rs.copyFailed': 'Copy blocked: please copy the selected text.',
+  'rs.share': 'Share',
+  'rs.via': 'Share by',
+  'rs.email': 'E-mail',
+  'rs.message': 'Here’s {offer} your first order at {store}. Use my link:',
+  'rs.stats': 'Your referrals',
+  'rs.friends': 'Friends joined',
+  'rs.earned': 'Points earned',
+  'rs.visits': 'Visitors',
+  'rs.empty': 'No one has used your link yet.',
+  'rs.pitch': 'Give friends a gift and get {points} for their first order.',
+  'rs.cta': 'Sign in or join to get your link.',
+  'rs.join': 'Create an account',
+  'rs.signIn': 'Sign in',
+  'rs.offer': '{name} gave you {offer} your first order',
+  'rs.offerAnon': 'A friend gave you {offer} your first order',
+  'rs.code': 'Your code',
+  'rs.useBy': 'Use it at checkout by {date}.',
+} satisfies Catalog;

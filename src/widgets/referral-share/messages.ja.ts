@@ -1,0 +1,33 @@
+/** <encore-referral-share> in Japanese. */
+import type { Catalog } from '../../core/locales.ts';
+
+export default {
+  'rs.title': 'お友達を紹介',
+  'rs.gift': '{store}からのプレゼント',
+  'rs.you': '紹介成立1件につき{points}',
+  'rs.friend': 'お友達は初回のご注文が{offer}',
+  'rs.amount_off': '{amount}引き',
+  'rs.percent_off': '{percent}オフ',
+  'rs.link': 'あなたの紹介リンク',
+  'rs.copy': 'リンクをコピー',
+  'rs.copyCode': 'コードをコピー',
+  'rs.copied': 'コピーしました',
+  'rs.copyFailed': '選択中の文字を手動でコピーしてください。',
+  'rs.share': '共有',
+  'rs.via': '共有方法',
+  'rs.email': 'メール',
+  'rs.message': '{store}の初回のお買い物が{offer}になります。こちらのリンクからどうぞ：',
+  'rs.stats': '紹介の実績',
+  'rs.friends': '紹介成立',
+  'rs.earned': '獲得ポイント',
+  'rs.visits': '訪問者',
+  'rs.empty': 'まだ誰もリンクを使っていません。',
+  'rs.pitch': 'お友達にプレゼントを贈り、初回のご注文で{points}獲得。',
+  'rs.cta': 'ログインすると紹介リンクが表示されます。',
+  'rs.join': 'アカウントを作成',
+  'rs.signIn': 'ログイン',
+  'rs.offer': '{name}さんから初回{offer}のクーポンが届きました',
+  'rs.offerAnon': 'お友達から初回{offer}のクーポンが届きました',
+  'rs.code': 'クーポンコード',
+  'rs.useBy': '{date}までのご注文でご利用いただけます。',
+} satisfies Catalog;
