@@ -49,6 +49,7 @@ const text = {
     nav: 'Site',
     home: 'Demo home',
     account: 'My account',
+    help: 'Help &amp; returns',
     other: '日本語',
     add: 'Add to cart',
     buy: 'Buy now (demo checkout)',
@@ -64,11 +65,14 @@ const text = {
     survey: 'Tell us how we are doing',
     noOrder: 'No such order.',
     cart: 'Cart',
+    helpTitle: 'Help and order status',
+    helpIntro: 'Something not right with your order? Look it up with its number and the e-mail, postal code or phone you ordered with, choose what to send back, and get a return number and a prepaid label.',
   },
   ja: {
     nav: 'サイト',
     home: 'デモのトップ',
     account: 'マイアカウント',
+    help: 'ヘルプ・返品',
     other: 'English',
     add: 'カートに入れる',
     buy: '今すぐ購入（デモ決済）',
@@ -84,6 +88,8 @@ const text = {
     survey: 'ご意見をお聞かせください',
     noOrder: 'ご注文が見つかりません。',
     cart: 'カート',
+    helpTitle: 'ヘルプ・ご注文状況',
+    helpIntro: 'ご注文に問題がありましたか？注文番号と、ご注文時のメールアドレス・郵便番号・電話番号のいずれかで検索し、返品する商品を選ぶと、返品番号と返送ラベルをお渡しします。',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -169,6 +175,7 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
         <ul>
           <li><a href="/">${t.home}</a></li>
           <li><a href="${link(ctx, '/demo/account')}">${t.account}</a></li>
+          <li><a href="${link(ctx, '/demo/help')}">${t.help}</a></li>
           <li><a href="${switchHref}" lang="${other}">${t.other}</a></li>
         </ul>
       </nav>
@@ -229,7 +236,9 @@ ${main}
             <encore-points-balance></encore-points-balance>
           </section>
         </div>
-      </div>`,
+      </div>
+      <!-- demo.js keeps exclude equal to the cart. -->
+      <encore-recommendations class="recs" product="${escapeHtml(item.id)}" limit="8"></encore-recommendations>`,
       ),
     );
   });
@@ -248,6 +257,21 @@ ${main}
         <section aria-label="${t.refer}"><encore-referral-share></encore-referral-share></section>
         <section aria-label="${t.survey}"><encore-nps-survey></encore-nps-survey></section>
       </div>`,
+      ),
+    );
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/demo/help', async (request, reply) => {
+    const ctx = await context('/demo/help', request.query);
+    const t = text[ctx.lang];
+    return send(
+      reply,
+      layout(
+        ctx,
+        t.helpTitle,
+        `      <h1>${t.helpTitle}</h1>
+      <p class="note">${t.helpIntro}</p>
+      <encore-returns-entry class="returns"></encore-returns-entry>`,
       ),
     );
   });

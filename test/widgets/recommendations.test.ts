@@ -194,7 +194,7 @@ describe('<encore-recommendations>', () => {
       expect(text(a.querySelector('[part~="price"]'))).to.equal('$24.50');
       expect(text(a.querySelector('[part~="rating"]'))).to.equal('No reviews yet');
       expect(a.querySelector('.stars')).to.equal(null);
-      expect(text(b.querySelector('[part~="rating"] .visually-hidden'))).to.equal('Rated 5 out of 5, 1 review');
+      expect(text(b.querySelector('[part~="rating"] .visually-hidden'))).to.equal('Rated 5.0 out of 5, 1 review');
     });
 
     it('renders text from the server as text, and no script URL as a link', async () => {

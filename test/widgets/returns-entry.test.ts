@@ -258,7 +258,7 @@ describe('<encore-returns-entry>', () => {
       expect(order.maxLength).to.equal(40);
       expect(order.required).to.equal(true);
       expect(order.getAttribute('aria-describedby')).to.equal('h-order');
-      expect(text(control(el, '#h-order'))).to.equal('As in your order confirmation, e.g. #1001');
+      expect(text(control(el, '#h-order'))).to.equal('As shown in your order confirmation e-mail');
 
       const kinds = getPart(el, 'contact-kind');
       expect(kinds.localName).to.equal('fieldset');
