@@ -11,7 +11,6 @@
  */
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
 import * as contract from '../../../contract/schemas.ts';
 import type { Return, ReturnableItem, ReturnLookup, ReturnPolicy, ReturnRequest, ReturnResolution } from '../../../contract/types.ts';
 import { ApiError, baseStyles, EncoreElement, idempotencyKey, type Formatter, type Queued } from '../../core/index.ts';
@@ -173,6 +172,10 @@ export class EncoreReturnsEntry extends EncoreElement {
     return !first;
   }
 
+  /**
+   * Every edit lands in the state and re-renders, so the `.value` and `.checked` bindings always
+   * hold what the controls show and a reset (another contact kind) reaches them without `live()`.
+   */
   #onInput(event: Event): void {
     const t = event.target as HTMLInputElement;
     const { name, value } = t;
@@ -368,7 +371,7 @@ export class EncoreReturnsEntry extends EncoreElement {
     const error = this.#errors[name];
     return html`<label for=${name}>${label}</label><p id="h-${name}" class="hint">${hint}</p><input id=${name} part="${name}-input" name=${name} type=${type} autocomplete=${autocomplete} maxlength=${max} required aria-invalid=${!!error} aria-describedby="h-${name}${
       error ? ` e-${name}` : ''
-    }" .value=${live(this.#v[name]!)}>${this.#fieldError(name)}`;
+    }" .value=${this.#v[name]!}>${this.#fieldError(name)}`;
   }
 
   #renderForm(): TemplateResult {
@@ -380,7 +383,7 @@ export class EncoreReturnsEntry extends EncoreElement {
       i18n.t('rt.order'),
       i18n.t('rt.orderHint'),
     )}<fieldset part="contact-kind"><legend>${i18n.t('rt.with')}</legend>${KINDS.map(
-      (k) => html`<label class="seg"><input type="radio" name="kind" value=${k} .checked=${live(k === kind)}>${i18n.t(`rt.${k}`)}</label> `,
+      (k) => html`<label class="seg"><input type="radio" name="kind" value=${k} .checked=${k === kind}>${i18n.t(`rt.${k}`)}</label> `,
     )}</fieldset>${this.#input('contact', kind, i18n.t(`rt.${kind}`), i18n.t('rt.contactHint'))}${this.#renderError()}<button part="lookup-button" ?disabled=${
       this.#until > Date.now()
     } aria-disabled=${this.#busy}>${i18n.t(this.#busy ? 'rt.busy' : 'rt.find')}</button></form>`;
@@ -407,7 +410,7 @@ export class EncoreReturnsEntry extends EncoreElement {
                 'rt.want',
               )}</legend>${this.#options().map(
                 (r, n) =>
-                  html`<label class="seg"><input type="radio" name="resolution" id=${n ? nothing : 'resolution'} value=${r} .checked=${live(r === resolution)}>${this.#word(
+                  html`<label class="seg"><input type="radio" name="resolution" id=${n ? nothing : 'resolution'} value=${r} .checked=${r === resolution}>${this.#word(
                     'res',
                     r,
                   )}</label> `,
@@ -430,7 +433,7 @@ export class EncoreReturnsEntry extends EncoreElement {
     return html`<li part="item item--${ok ? '' : 'in'}eligible">${item.image ? html`<img part="image" src=${item.image} alt="">` : nothing}<div class="info"><label class="name">${
       ok
         ? html`<input type="checkbox" name="pick" id=${first ? 'items' : nothing} data-id=${item.productId} aria-invalid=${!!this.#errors
-            .items} aria-describedby="o${n}" .checked=${live(!!units)}>`
+            .items} aria-describedby="o${n}" .checked=${!!units}>`
         : nothing
     }${item.title}</label><span class="hint">${i18n.t('rt.bought', { n: format.number(item.quantity) })} · ${format.money(
       item.price,
