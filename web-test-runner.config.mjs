@@ -36,7 +36,7 @@ function mockServiceWorker(context, next) {
 export default {
   files: ['test/widgets/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: here('./tsconfig.json') })],
+  plugins: [esbuildPlugin({ ts: true, json: true, target: 'es2022', tsconfig: here('./tsconfig.json') })],
   middleware: [mockServiceWorker],
   // Two cores: one browser, two pages at a time (each test file gets its own page).
   concurrency: 2,

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { locales } from '../src/core/locales.ts';
+import { BUNDLE_AT, locales } from '../src/core/locales.ts';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
 const KB = 1024;
@@ -41,16 +41,27 @@ export function measure(): Row[] {
 
 /**
  * What a page with every widget in `locale` loads: the loader, the widget chunks (named after
- * src/widgets/<name>/), everything they import statically, and the catalogues of that locale
- * (chunks/<widget or encore-core>.<locale>-<hash>.js).
+ * src/widgets/<name>/), everything they import statically, and the text of that locale: with
+ * BUNDLE_AT or more widgets the one-chunk catalogue (chunks/catalogs.<locale>-<hash>.js), else a
+ * catalogue per widget and the core's (chunks/<widget or encore-core>.<locale>-<hash>.js).
  */
+/** The per-widget catalogues of `locale` and the core's. */
+function cataloguesOf(all: string[], locale: string): string[] {
+  return all.filter((file) => file.startsWith('chunks/') && file.includes(`.${locale}-`) && !file.startsWith('chunks/catalogs.'));
+}
+
+function bundleOf(all: string[], locale: string): string {
+  const found = all.find((file) => file.startsWith(`chunks/catalogs.${locale}-`));
+  if (!found) throw new Error(`dist has no one-chunk ${locale} catalogue`);
+  return found;
+}
+
 export function pageFiles(locale: string): Set<string> {
   const widgets = readdirSync(new URL('../src/widgets/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
   const all = files(dist).map((path) => relative(dist, path));
   const page = new Set<string>(['encore.js']);
-  const catalogues = all.filter((file) => file.startsWith('chunks/') && file.includes(`.${locale}-`));
-  if (catalogues.length < widgets.length + 1) throw new Error(`expected a ${locale} catalogue per widget and one for the core, found ${catalogues.length}`);
-  const queue = [...all.filter((file) => widgets.some((w) => file.startsWith(`chunks/${w}-`))), ...catalogues];
+  const text = widgets.length >= BUNDLE_AT ? [bundleOf(all, locale)] : cataloguesOf(all, locale);
+  const queue = [...all.filter((file) => widgets.some((w) => file.startsWith(`chunks/${w}-`))), ...text];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (page.has(file)) continue;
@@ -87,6 +98,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (loader.min > budgets.loaderMin) failures.push(`encore.js is ${loader.min} B minified (budget ${budgets.loaderMin})`);
   if (loader.gzip > budgets.loaderGzip) failures.push(`encore.js is ${loader.gzip} B gzip (budget ${budgets.loaderGzip})`);
   if (/lit-html|lit-element|_\$litType\$|_\$litElement\$/.test(loaderSource)) failures.push('encore.js contains Lit');
+  // The loader's rule (one chunk of text from BUNDLE_AT kinds of widget on) must never cost bytes:
+  // the bundle must be smaller than the core's catalogue plus the BUNDLE_AT smallest widget ones.
+  const all = rows.map((r) => r.file);
+  for (const locale of locales) {
+    const gzip = (file: string) => rows.find((r) => r.file === file)!.gzip;
+    const [core, ...own] = cataloguesOf(all, locale).sort((a, b) => Number(!a.startsWith('chunks/encore-core.')) - Number(!b.startsWith('chunks/encore-core.')));
+    const cheapest = gzip(core!) + own.map(gzip).sort((a, b) => a - b).slice(0, BUNDLE_AT).reduce((a, b) => a + b, 0);
+    const bundle = gzip(bundleOf(all, locale));
+    if (bundle >= cheapest) failures.push(`the one-chunk ${locale} catalogue (${bundle} B gzip) is not smaller than ${BUNDLE_AT} widget catalogues and the core's (${cheapest} B): raise BUNDLE_AT`);
+  }
   for (const total of totals) if (total.gzip > budgets.pageGzip) failures.push(`${total.file} loads ${total.gzip} B gzip (budget ${budgets.pageGzip})`);
   if (failures.length) {
     console.error(`Byte budgets exceeded:\n- ${failures.join('\n- ')}`);

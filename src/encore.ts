@@ -6,7 +6,7 @@
  * appears (also when a single-page storefront adds one later). Holds no Lit and no widget code.
  */
 import { encoreGlobal, type EncoreConfig } from './core/global.ts';
-import { coreMessages, resolveLocale, type MessageLoaders } from './core/locales.ts';
+import { BUNDLE_AT, coreMessages, resolveLocale, type Catalog, type Locale, type MessageLoaders } from './core/locales.ts';
 import { messages as npsSurvey } from './widgets/nps-survey/messages.ts';
 import { messages as pointsBalance } from './widgets/points-balance/messages.ts';
 import { messages as ratingPrompt } from './widgets/rating-prompt/messages.ts';
@@ -22,6 +22,12 @@ const widgets: Record<string, [define: () => Promise<unknown>, messages: Message
   'encore-nps-survey': [() => import('./widgets/nps-survey/define.ts'), npsSurvey],
   'encore-recommendations': [() => import('./widgets/recommendations/define.ts'), recommendations],
   'encore-returns-entry': [() => import('./widgets/returns-entry/define.ts'), returnsEntry],
+};
+
+/** All of a locale's catalogues in one chunk each, for pages with many kinds of widget. */
+const bundles: Record<Locale, () => Promise<{ default: Record<string, Catalog> }>> = {
+  en: () => import('./catalogs/en.ts'),
+  ja: () => import('./catalogs/ja.ts'),
 };
 
 const encore = encoreGlobal();
@@ -67,6 +73,27 @@ function load(el: Element): Promise<unknown> | undefined {
   });
 }
 
+/**
+ * On a page with BUNDLE_AT or more kinds of widget, the text of the page's locale comes in one
+ * chunk, which compresses better than a catalogue per widget (scripts/size.ts keeps that true):
+ * the core's and those widgets' loaders for that locale read from it instead.
+ */
+function bundleCatalogs(): void {
+  const present = Object.keys(widgets).filter((tag) => document.querySelector(tag));
+  if (present.length < BUNDLE_AT) return;
+  const locale = resolveLocale(encore.config.locale, document.documentElement.lang);
+  let bundle: Promise<{ default: Record<string, Catalog> }> | undefined;
+  const fromBundle = (key: string) => async () => {
+    bundle ??= bundles[locale]().catch((error: unknown) => {
+      bundle = undefined; // the next render asks again
+      throw error;
+    });
+    return { default: (await bundle).default[key]! };
+  };
+  coreMessages[locale] = fromBundle('core');
+  for (const tag of present) widgets[tag]![1][locale] = fromBundle(tag);
+}
+
 function discover(root: ParentNode): Promise<unknown[]> {
   const pending: Array<Promise<unknown> | undefined> = [];
   if (root instanceof Element) pending.push(load(root));
@@ -85,6 +112,7 @@ if (!encore.loaderStarted) {
   // A friend arriving through a referral link: record the visit (its own chunk, loaded only then).
   if (/[?&]ref=/.test(location.search)) import('./referral-visit.ts').catch((error: unknown) => console.error('[encore]', error));
 
+  bundleCatalogs();
   void discover(document).then(() => document.dispatchEvent(new CustomEvent('encore-ready')));
   new MutationObserver((records) => {
     for (const record of records) {

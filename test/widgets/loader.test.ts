@@ -59,9 +59,9 @@ describe('encore.js (the loader)', () => {
     const fetched = performance
       .getEntriesByType('resource')
       .map((entry) => new URL(entry.name).pathname)
-      .filter((path) => /\/messages\.\w+\.ts$/.test(path));
-    expect(fetched).to.include.members(['/src/core/messages.ja.ts', '/src/widgets/points-balance/messages.ja.ts']);
-    expect(fetched.filter((path) => path.endsWith('.en.ts'))).to.deep.equal([]);
+      .filter((path) => /\/messages\.\w+\.json$/.test(path));
+    expect(fetched).to.include.members(['/src/core/messages.ja.json', '/src/widgets/points-balance/messages.ja.json']);
+    expect(fetched.filter((path) => path.endsWith('.en.json'))).to.deep.equal([]);
   });
 
   it('ignores encore-* tags it does not know', async () => {

@@ -2,6 +2,6 @@ import type { MessageLoaders } from '../../core/locales.ts';
 
 /** The widget's text, one chunk per locale: a page loads only the catalogue of the locale it shows. */
 export const messages: MessageLoaders = {
-  en: () => import('./messages.en.ts'),
-  ja: () => import('./messages.ja.ts'),
+  en: () => import('./messages.en.json'),
+  ja: () => import('./messages.ja.json'),
 };

@@ -6,6 +6,6 @@ import type { MessageLoaders } from '../../core/locales.ts';
  * `rt.s.requested`) translate that id; an id the catalogue lacks is shown as the server sent it.
  */
 export const messages: MessageLoaders = {
-  en: () => import('./messages.en.ts'),
-  ja: () => import('./messages.ja.ts'),
+  en: () => import('./messages.en.json'),
+  ja: () => import('./messages.ja.json'),
 };
