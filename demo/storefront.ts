@@ -56,7 +56,7 @@ const text = {
     rewards: 'Rewards',
     guest: 'Browsing as a guest',
     signedIn: 'Signed in as {name}',
-    blurb: 'Hand-cut Edo kiriko glass with a first-flush sencha from Shizuoka.',
+    blurb: 'Chosen by our tea masters in Kyoto, packed by hand and shipped within two days.',
     thanks: 'Thank you for your order',
     orderNumber: 'Order {number}',
     rate: 'Rate what you bought',
@@ -66,6 +66,8 @@ const text = {
     noOrder: 'No such order.',
     cart: 'Cart',
     helpTitle: 'Help and order status',
+    galleryTitle: 'Every widget on one page',
+    galleryIntro: 'All six Encore widgets for the signed-in shopper: a page to theme them side by side, and the page the six-widget budgets are measured on.',
     helpIntro: 'Something not right with your order? Look it up with its number and the e-mail, postal code or phone you ordered with, choose what to send back, and get a return number and a prepaid label.',
   },
   ja: {
@@ -79,7 +81,7 @@ const text = {
     rewards: 'ポイント',
     guest: 'ゲストとして閲覧中',
     signedIn: '{name}さんとしてログイン中',
-    blurb: '静岡の一番茶と、手彫りの江戸切子のセット。',
+    blurb: '京都の茶師が選び、手作業で梱包して2日以内に発送します。',
     thanks: 'ご注文ありがとうございます',
     orderNumber: '注文番号 {number}',
     rate: 'ご購入商品の評価',
@@ -89,6 +91,8 @@ const text = {
     noOrder: 'ご注文が見つかりません。',
     cart: 'カート',
     helpTitle: 'ヘルプ・ご注文状況',
+    galleryTitle: 'すべてのウィジェット',
+    galleryIntro: 'ログイン中のお客様向けに、Encoreの6つのウィジェットを1ページに並べました。テーマを並べて確かめるためのページで、6ウィジェットの予算もこのページで測ります。',
     helpIntro: 'ご注文に問題がありましたか？注文番号と、ご注文時のメールアドレス・郵便番号・電話番号のいずれかで検索し、返品する商品を選ぶと、返品番号と返送ラベルをお渡しします。',
   },
 } satisfies Record<Lang, Record<string, string>>;
@@ -272,6 +276,33 @@ ${main}
         `      <h1>${t.helpTitle}</h1>
       <p class="note">${t.helpIntro}</p>
       <encore-returns-entry class="returns"></encore-returns-entry>`,
+      ),
+    );
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/demo/gallery', async (request, reply) => {
+    const ctx = await context('/demo/gallery', request.query);
+    const t = text[ctx.lang];
+    // The rating prompt asks about the shopper's newest order, as on a thank-you page.
+    const newest = ctx.customer
+      ? await db.selectFrom('orders').select('id').where('store_id', '=', store).where('customer_id', '=', ctx.customer.id).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst()
+      : undefined;
+    const rating = newest ? `<encore-rating-prompt order="${escapeHtml(newest.id)}"></encore-rating-prompt>` : '<encore-rating-prompt></encore-rating-prompt>';
+    return send(
+      reply,
+      layout(
+        ctx,
+        t.galleryTitle,
+        `      <h1>${t.galleryTitle}</h1>
+      <p class="note">${t.galleryIntro}</p>
+      <div class="account">
+        <section aria-label="${t.rewards}"><encore-points-balance></encore-points-balance></section>
+        <section aria-label="${t.refer}"><encore-referral-share></encore-referral-share></section>
+        <section aria-label="${t.rate}">${rating}</section>
+        <section aria-label="${t.survey}"><encore-nps-survey></encore-nps-survey></section>
+        <section aria-label="${t.help}"><encore-returns-entry></encore-returns-entry></section>
+      </div>
+      <encore-recommendations class="recs"></encore-recommendations>`,
       ),
     );
   });
