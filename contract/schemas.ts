@@ -9,6 +9,11 @@
  * Every schema is a plain `as const` object so the types can be derived without a runtime.
  */
 
+import { NpsStatus } from './nps.ts';
+import { ReferralInfo } from './referrals.ts';
+import { ReturnPolicy } from './returns.ts';
+import { PendingReviews } from './reviews.ts';
+
 /** `application/problem+json` (RFC 9457) with a stable machine-readable `code`. */
 export const Problem = {
   $id: 'Problem',
@@ -142,16 +147,39 @@ export const Member = {
   },
 } as const;
 
-/** GET /v1/stores/{store}/session: everything a page needs, in one read. */
+/** A schema embedded in another one, without its `$id` (which names it only once, at the top level). */
+function embedded<S extends { $id: string }>({ $id: _id, ...schema }: S): Omit<S, '$id'> {
+  return schema;
+}
+
+/**
+ * GET /v1/stores/{store}/session: everything a page of widgets needs before the shopper interacts,
+ * in one read. Each section is what its own endpoint answers (computed by the same code).
+ */
 export const Session = {
   $id: 'Session',
   type: 'object',
   additionalProperties: false,
-  required: ['store', 'program', 'customer'],
+  required: ['store', 'program', 'customer', 'referral', 'nps', 'pendingReviews', 'returnPolicy'],
   properties: {
     store: StoreInfo,
     program: Program,
     customer: { anyOf: [Member, { type: 'null' }], description: 'null for a guest (no customer token).' },
+    referral: {
+      anyOf: [embedded(ReferralInfo), { type: 'null' }],
+      description: 'As GET /referrals/me answers (the code is created on the first read); null for a guest.',
+    },
+    nps: {
+      anyOf: [embedded(NpsStatus), { type: 'null' }],
+      description: 'As GET /nps/status answers for the customer and the `visitorId`; null for a guest without `visitorId`.',
+    },
+    pendingReviews: {
+      anyOf: [embedded(PendingReviews), { type: 'null' }],
+      description:
+        "As GET /reviews/pending?order=<id> answers for the customer's newest order (the order a thank-you page asks about); " +
+        '`orderId` null and no items when the customer has no order; null for a guest.',
+    },
+    returnPolicy: { ...embedded(ReturnPolicy), description: 'As GET /returns/policy answers.' },
   },
 } as const;
 

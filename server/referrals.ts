@@ -79,47 +79,52 @@ export async function referralInfo(db: Kysely<DB>, store: Store, customer: { id:
   const s = store.settings.referral;
   const code = await referralCodeFor(db, store.id, customer, at);
   const nowIso = at.toISOString();
-  const visits = await db
-    .selectFrom('referral_visits')
-    .select((eb) => eb.fn.count<string | number>('visitor_id').distinct().as('n'))
-    .where('store_id', '=', store.id)
-    .where('referrer_id', '=', customer.id)
-    .executeTakeFirst();
-  const pending = await db
-    .selectFrom('referral_visits as v')
-    .select((eb) => eb.fn.count<string | number>('v.visitor_id').distinct().as('n'))
-    .where('v.store_id', '=', store.id)
-    .where('v.referrer_id', '=', customer.id)
-    .where('v.expires_at', '>', nowIso)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('orders as o')
-            .select('o.id')
-            .whereRef('o.store_id', '=', 'v.store_id')
-            .whereRef('o.visitor_id', '=', 'v.visitor_id'),
-        ),
-      ),
-    )
-    .executeTakeFirst();
-  const friends = await db
-    .selectFrom('referrals')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('store_id', '=', store.id)
-    .where('referrer_id', '=', customer.id)
-    .where('status', '=', 'rewarded')
-    .executeTakeFirst();
-  // Only the referrer's side: a customer who was once referred also has a friend-side 'referral' entry.
-  const points = await db
-    .selectFrom('points_ledger')
-    .select((eb) => eb.fn.sum<string | number | null>('points').as('n'))
-    .where('store_id', '=', store.id)
-    .where('customer_id', '=', customer.id)
-    .where('kind', '=', 'referral')
-    .where('ref', 'in', (eb) =>
-      eb.selectFrom('referrals').select('order_id').where('store_id', '=', store.id).where('referrer_id', '=', customer.id),
-    )
+  // The four stats in one statement (scalar subqueries): this runs on every signed-in page's session read.
+  const stats = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('referral_visits')
+        .select((e) => e.fn.count<string | number>('visitor_id').distinct().as('n'))
+        .where('store_id', '=', store.id)
+        .where('referrer_id', '=', customer.id)
+        .as('visits'),
+      eb
+        .selectFrom('referral_visits as v')
+        .select((e) => e.fn.count<string | number>('v.visitor_id').distinct().as('n'))
+        .where('v.store_id', '=', store.id)
+        .where('v.referrer_id', '=', customer.id)
+        .where('v.expires_at', '>', nowIso)
+        .where((e) =>
+          e.not(
+            e.exists(
+              e
+                .selectFrom('orders as o')
+                .select('o.id')
+                .whereRef('o.store_id', '=', 'v.store_id')
+                .whereRef('o.visitor_id', '=', 'v.visitor_id'),
+            ),
+          ),
+        )
+        .as('pending'),
+      eb
+        .selectFrom('referrals')
+        .select((e) => e.fn.countAll<string | number>().as('n'))
+        .where('store_id', '=', store.id)
+        .where('referrer_id', '=', customer.id)
+        .where('status', '=', 'rewarded')
+        .as('friends'),
+      // Only the referrer's side: a customer who was once referred also has a friend-side 'referral' entry.
+      eb
+        .selectFrom('points_ledger')
+        .select((e) => e.fn.sum<string | number | null>('points').as('n'))
+        .where('store_id', '=', store.id)
+        .where('customer_id', '=', customer.id)
+        .where('kind', '=', 'referral')
+        .where('ref', 'in', (e) =>
+          e.selectFrom('referrals').select('order_id').where('store_id', '=', store.id).where('referrer_id', '=', customer.id),
+        )
+        .as('points'),
+    ])
     .executeTakeFirst();
   return {
     code,
@@ -127,10 +132,10 @@ export async function referralInfo(db: Kysely<DB>, store: Store, customer: { id:
     referrerReward: { points: s.referrerPoints },
     friendReward: { kind: s.friendReward.kind, value: s.friendReward.value, currency: store.currency },
     stats: {
-      visits: Number(visits?.n ?? 0),
-      friends: Number(friends?.n ?? 0),
-      pending: Number(pending?.n ?? 0),
-      pointsEarned: Math.max(0, Number(points?.n ?? 0)),
+      visits: Number(stats?.visits ?? 0),
+      friends: Number(stats?.friends ?? 0),
+      pending: Number(stats?.pending ?? 0),
+      pointsEarned: Math.max(0, Number(stats?.points ?? 0)),
     },
   };
 }

@@ -80,6 +80,20 @@ async function orderItems(
   return rows.map((r) => ({ productId: r.product_id, title: r.title ?? r.item_title ?? r.product_id, url: r.url, image: r.image }));
 }
 
+/** The customer's newest order: the one a thank-you page asks about (the session's `pendingReviews`). */
+export async function newestOrder(db: Kysely<DB>, storeId: string, customerId: string): Promise<ReviewableOrder | null> {
+  const row = await db
+    .selectFrom('orders')
+    .select(['id', 'customer_id', 'status'])
+    .where('store_id', '=', storeId)
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: row.id, customerId: row.customer_id, status: row.status } : null;
+}
+
 /** What the rating prompt asks about for one order (cancelled orders have nothing to rate). */
 export async function pendingForOrder(db: Database, store: Store, order: ReviewableOrder): Promise<PendingReviews> {
   const items = order.status === 'cancelled' ? [] : await orderItems(db, store.id, order.id, { unreviewedOnly: true });

@@ -6,10 +6,12 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import { isSqlite } from '../db.ts';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_retention.ts';
+import * as m0003 from './0003_session_indexes.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_retention': m0002,
+  '0003_session_indexes': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,6 +1,6 @@
 /** Session, ledger and redemptions. */
 import type { FastifyInstance } from 'fastify';
-import { IdempotencyHeaders, RedeemRequest as RedeemRequestSchema, StoreParams } from '../../contract/schemas.ts';
+import { IdempotencyHeaders, NpsStatusQuery, RedeemRequest as RedeemRequestSchema, StoreParams } from '../../contract/schemas.ts';
 import type { Ledger, RedeemRequest, Redemption, Session } from '../../contract/types.ts';
 import { ApiError } from '../problem.ts';
 import { storeInfo } from '../stores.ts';
@@ -8,37 +8,55 @@ import { customerOf, storeOf, type RouteDeps } from './common.ts';
 import { ensureCustomer, lockCustomer, memberOf, settleInTransaction, settledState } from '../loyalty.ts';
 import { newDiscountCode, newId } from '../ids.ts';
 import { problems, ref } from '../openapi.ts';
+import { npsStatus, shopperOf } from '../nps.ts';
+import { referralInfo } from '../referrals.ts';
+import { returnPolicy } from '../returns.ts';
+import { newestOrder, pendingForOrder } from '../reviews.ts';
 
 const LEDGER_PAGE = 50;
 
 export async function loyaltyRoutes(app: FastifyInstance, { db, now }: RouteDeps): Promise<void> {
-  app.get<{ Params: { store: string } }>(
+  app.get<{ Params: { store: string }; Querystring: { visitorId?: string } }>(
     '/v1/stores/:store/session',
     {
       config: { customer: 'optional' },
       schema: {
         tags: ['session'],
-        summary: 'Store settings, loyalty program and the signed-in shopper',
+        summary: 'Store settings, loyalty program, the signed-in shopper and what each widget shows first',
         description:
           'Everything a page of widgets needs in one read. Without a customer token `customer` is null (guest); ' +
-          'a token that is present but invalid or expired is rejected with 401. Expired points are settled before the balance is computed.',
+          'a token that is present but invalid or expired is rejected with 401. Expired points are settled before the balance is computed. ' +
+          'The other sections are what their own endpoints answer, computed by the same code: `referral` (GET /referrals/me; null for a guest), ' +
+          '`nps` (GET /nps/status for the customer and `visitorId`; null for a guest without `visitorId`), `pendingReviews` ' +
+          "(GET /reviews/pending?order= for the customer's newest order; null for a guest) and `returnPolicy` (GET /returns/policy).",
         security: [{}, { customerToken: [] }],
         params: StoreParams,
+        querystring: NpsStatusQuery,
         response: { 200: { description: 'The session.', ...ref.Session }, ...problems(400, 401, 404, 429) },
       },
     },
     async (request, reply): Promise<Session> => {
       const store = storeOf(request);
       const customerId = request.encore.customerId;
-      if (customerId === undefined) {
-        reply.header('cache-control', 'no-cache').header('vary', 'Origin, Authorization');
-        return { store: storeInfo(store), program: store.program, customer: null };
-      }
+      const { visitorId } = request.query;
       const at = now();
+      const common = { store: storeInfo(store), program: store.program, returnPolicy: returnPolicy(store) };
+      if (customerId === undefined) {
+        // A guest costs no query at all, or the two of the NPS status for a visitor.
+        const nps = visitorId === undefined ? null : await npsStatus(db, store, shopperOf(undefined, visitorId), at);
+        reply.header('cache-control', nps ? 'private, no-store' : 'no-cache').header('vary', 'Origin, Authorization');
+        return { ...common, customer: null, referral: null, nps, pendingReviews: null };
+      }
       const customer = await ensureCustomer(db, store.id, customerId, at);
-      const state = await settledState(db, store.id, customerId, at);
+      const [state, referral, nps, order] = await Promise.all([
+        settledState(db, store.id, customerId, at),
+        referralInfo(db, store, customer, at),
+        npsStatus(db, store, shopperOf(customerId, visitorId), at),
+        newestOrder(db, store.id, customerId),
+      ]);
+      const pendingReviews = order ? await pendingForOrder(db, store, order) : { orderId: null, items: [], pointsPerReview: 0 };
       reply.header('cache-control', 'private, no-store');
-      return { store: storeInfo(store), program: store.program, customer: memberOf(store.program, customer, state) };
+      return { ...common, customer: memberOf(store.program, customer, state), referral, nps, pendingReviews };
     },
   );
 

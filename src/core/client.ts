@@ -83,6 +83,8 @@ export class ApiClient {
   #token: Promise<string | null> | undefined;
   #inflight = new Map<string, Promise<unknown>>();
   #shared = new Map<string, { until: number; value: unknown }>();
+  /** Successful writes so far: a read kept from before the latest one may be stale. */
+  writes = 0;
 
   constructor(options: ClientOptions) {
     this.options = { customerToken: null, timeout: 8000, retries: 2, shareFor: 3000, ...options };
@@ -113,6 +115,7 @@ export class ApiClient {
   async post<T>(path: string, body: unknown, options: WriteOptions = {}): Promise<T> {
     const reply = await this.#send<T>('POST', path, body, options.idempotencyKey ?? idempotencyKey(), options.schema, options.signal);
     this.#shared.clear(); // a write may change what earlier reads said
+    this.writes++;
     return reply;
   }
 

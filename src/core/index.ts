@@ -9,5 +9,6 @@ export { Outbox, outboxFor, type Delivery, type Outgoing, type OutboxEntry, type
 export { encoreGlobal, type EncoreConfig, type EncoreGlobal, type MessageOverrides, type TokenSource } from './global.ts';
 export { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 export { baseStyles } from './styles.ts';
+export { pageSession } from './session.ts';
 export { mismatch, type Schema } from './validate.ts';
 export { visitorId } from './visitor.ts';

@@ -129,6 +129,18 @@ describe('ApiClient', () => {
       await api.get('/session');
       expect(calls).to.have.length(2);
     });
+
+    it('counts the writes that succeeded, so a read kept from before one is known to be stale', async () => {
+      serve(redeemHandler([], (_call, index) => (index === 1 ? problem(409, 'insufficient_points') : HttpResponse.json(redemption(), { status: 201 }))));
+      const api = client({ retries: 0 });
+      expect(api.writes).to.equal(0);
+      await api.post('/loyalty/redemptions', { rewardId: 'rw_500_off' });
+      expect(api.writes).to.equal(1);
+      expect((await rejection(api.post('/loyalty/redemptions', { rewardId: 'rw_500_off' }))).status).to.equal(409);
+      expect(api.writes).to.equal(1);
+      await api.post('/loyalty/redemptions', { rewardId: 'rw_500_off' });
+      expect(api.writes).to.equal(2);
+    });
   });
 
   describe('retries', () => {

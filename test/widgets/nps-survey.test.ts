@@ -13,14 +13,11 @@ import type { Outbox } from '../../src/core/outbox.ts';
 import { visitorId } from '../../src/core/visitor.ts';
 import { EncoreNpsSurvey } from '../../src/widgets/nps-survey/define.ts';
 import { bucket, categoryOf, type NpsDismissDetail, type NpsSubmitDetail } from '../../src/widgets/nps-survey/nps-survey.ts';
-import { API, configure, focused, gate, getPart, part, parts, problem, serve, session, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure, focused, gate, getPart, member, part, parts, problem, redeemHandler, sectionHandler, serve, session, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXNfaGFuYWtvIn0.sig';
-const STATUS = `${API}/v1/stores/:store/nps/status`;
 const RESPONSES = `${API}/v1/stores/:store/nps/responses`;
 const DISMISSALS = `${API}/v1/stores/:store/nps/dismissals`;
-const REFERRALS = `${API}/v1/stores/:store/referrals/me`;
-const SESSION = `${API}/v1/stores/:store/session`;
 const REFERRAL_URL = 'https://shop.example.jp/?ref=HANA-7K2Q';
 const QUESTION = 'How likely are you to recommend us to a friend or colleague?';
 
@@ -52,22 +49,25 @@ function route(method: 'get' | 'post', url: string, calls: Call[], reply: Reply)
 }
 
 interface Api {
+  /** The page's session reads, whose `nps` section is the status. */
   status: Call[];
   responses: Call[];
   dismissals: Call[];
-  referrals: Call[];
-  sessions: Call[];
 }
 
-/** The NPS API of one test's store; each reply may be replaced. */
-function api(replies: { status?: Reply; responses?: Reply; dismissals?: Reply; referrals?: Reply; sessions?: Reply } = {}): Api {
-  const calls: Api = { status: [], responses: [], dismissals: [], referrals: [], sessions: [] };
+/**
+ * The NPS API of one test's store; each reply may be replaced. The status is the `nps` section of
+ * the page's session read: a member's session with their referral link when signed in, a guest's
+ * otherwise.
+ */
+function api(replies: { status?: Reply; responses?: Reply; dismissals?: Reply } = {}): Api {
+  const calls: Api = { status: [], responses: [], dismissals: [] };
   serve(
-    route('get', STATUS, calls.status, replies.status ?? (() => HttpResponse.json(asked))),
+    sectionHandler('nps', calls.status, replies.status ?? (() => HttpResponse.json(asked)), (call) =>
+      call.headers.get('Authorization') ? session(member(), { referral }) : session(null),
+    ),
     route('post', RESPONSES, calls.responses, replies.responses ?? ((call) => HttpResponse.json(stored((call.body as { score: number }).score), { status: 201 }))),
     route('post', DISMISSALS, calls.dismissals, replies.dismissals ?? (() => HttpResponse.json({ nextAskAt: '2025-12-20T09:30:00.000Z' }, { status: 201 }))),
-    route('get', REFERRALS, calls.referrals, replies.referrals ?? (() => HttpResponse.json(referral))),
-    route('get', SESSION, calls.sessions, replies.sessions ?? (() => HttpResponse.json(session(null)))),
   );
   return calls;
 }
@@ -212,7 +212,7 @@ describe('<encore-nps-survey>', () => {
       await inline();
       expect(calls.status).to.have.length(1);
       const url = new URL(calls.status[0]!.url);
-      expect(url.pathname).to.match(/^\/v1\/stores\/test-store-[\w-]+\/nps\/status$/);
+      expect(url.pathname).to.match(/^\/v1\/stores\/test-store-[\w-]+\/session$/);
       expect(url.searchParams.get('visitorId')).to.equal(visitorId());
       expect(visitorId()).to.match(/^[A-Za-z0-9_-]{8,64}$/);
       expect(calls.status[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
@@ -489,7 +489,7 @@ describe('<encore-nps-survey>', () => {
       expect(new URL(post!.url).pathname).to.match(/\/nps\/responses$/);
       await aTimeout(100);
       expect(calls.responses).to.have.length(1);
-      expect(calls.referrals).to.have.length(0); // no invite for a detractor, so no request
+      expect(calls.status).to.have.length(1); // no invite for a detractor, and no other read
       expect(calls.dismissals).to.have.length(0);
       expect(widgetText(el)).not.to.contain('Saved.');
       await expect(el).to.be.accessible();
@@ -508,7 +508,7 @@ describe('<encore-nps-survey>', () => {
       expect((await submitted).detail).to.deep.equal({ score: 7, category: 'passive' });
       await waitUntil(() => calls.responses.length === 1, 'the answer was not sent');
       expect(calls.responses[0]!.body).to.deep.equal({ score: 7, visitorId: visitorId(), locale: 'en' });
-      expect(calls.referrals).to.have.length(0);
+      expect(calls.status).to.have.length(1);
     });
 
     it('invites a signed-in promoter to refer a friend with their referral link', async () => {
@@ -521,9 +521,9 @@ describe('<encore-nps-survey>', () => {
       expect(invite.getAttribute('href')).to.equal(REFERRAL_URL);
       expect(text(invite)).to.equal('Refer a friend');
       expect(text(getPart(el, 'thanks'))).to.contain('Know someone who’d love us too? Refer a friend');
-      expect(calls.referrals).to.have.length(1);
-      expect(calls.referrals[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
-      expect(calls.sessions).to.have.length(0);
+      // The link came with the page's session read, made with the shopper's token: no other read.
+      expect(calls.status).to.have.length(1);
+      expect(calls.status[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
       await expect(el).to.be.accessible();
     });
 
@@ -536,17 +536,20 @@ describe('<encore-nps-survey>', () => {
       const invite = await waitForPart<HTMLAnchorElement>(el, 'invite-link');
       expect(invite.getAttribute('href')).to.equal('https://shop.example.jp/account/register');
       expect(text(invite)).to.equal('Create an account to refer friends');
-      expect(calls.referrals).to.have.length(0);
-      expect(calls.sessions).to.have.length(1);
+      expect(calls.status).to.have.length(1);
     });
 
     it('thanks a promoter without a link when the referral link cannot be read', async () => {
-      const calls = api({ referrals: () => problem(404, 'not_found') });
-      configure({ customerToken: TOKEN });
+      // The session the survey was asked from is stale after a write (a redemption in another
+      // widget), and reading it again fails.
+      const calls = api({ status: (_call, i) => (i === 0 ? HttpResponse.json(asked) : problem(500, 'internal')) });
+      serve(redeemHandler([]));
+      configure({ customerToken: TOKEN, retries: 0 });
       const el = await inline();
+      await el.client.post('/loyalty/redemptions', { rewardId: 'rw_500_off' });
       await pick(el, 9);
       getPart(el, 'submit-button').click();
-      await waitUntil(() => calls.referrals.length === 1 && calls.responses.length === 1, 'the calls were not made');
+      await waitUntil(() => calls.status.length === 2 && calls.responses.length === 1, 'the calls were not made');
       await aTimeout(50);
       getPart(el, 'thanks');
       expectNo(el, 'invite-link');

@@ -10,7 +10,7 @@ import type { PendingReviews, ReviewsCreated } from '../../contract/types.ts';
 import type { Outbox } from '../../src/core/outbox.ts';
 import { EncoreRatingPrompt } from '../../src/widgets/rating-prompt/define.ts';
 import type { RatingSubmitDetail } from '../../src/widgets/rating-prompt/rating-prompt.ts';
-import { API, configure as configureEncore, focused, gate, getPart, part, parts, problem, serve, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure as configureEncore, focused, gate, getPart, member, part, parts, problem, serve, session, sessionHandler, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXNfaGFuYWtvIn0.sig';
 const ORDER_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcmRfMTAwMSJ9.sig';
@@ -139,6 +139,10 @@ function storedRatings(): unknown[] {
 }
 
 describe('<encore-rating-prompt>', () => {
+  /** The page's session reads of this test (with the customer token only; its newest order is none of these tests'). */
+  let sessions: Call[] = [];
+  beforeEach(() => serve(sessionHandler((sessions = []))));
+
   afterEach(async () => {
     await leavePage();
     for (const key of ownKeys()) localStorage.removeItem(key);
@@ -730,6 +734,58 @@ describe('<encore-rating-prompt>', () => {
       await waitForPart(el, 'thanks');
       expect(posts.every((p) => p.headers.get('Authorization') === `Bearer ${ORDER_TOKEN}`)).to.equal(true);
       expect(storedRatings()).to.deep.equal([]);
+    });
+  });
+
+  describe('the page’s session read', () => {
+    it('takes the items from the session when its newest order is this one: no read of its own', async () => {
+      const calls: Call[] = [];
+      serve(sessionHandler(sessions, () => HttpResponse.json(session(member(), { pendingReviews: pending({ items: [kettle] }) }))), pendingHandler(calls));
+      configure({ customerToken: TOKEN });
+      const el = await prompt();
+      expect(parts(el, 'item')).to.have.length(1);
+      expect(widgetText(el)).to.include('Tetsubin Kettle');
+      expect(widgetText(el)).not.to.include('Sencha');
+      expect(sessions).to.have.length(1);
+      expect(sessions[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      expect(calls).to.have.length(0);
+    });
+
+    it('reads its own order when the session names another one', async () => {
+      const calls: Call[] = [];
+      serve(sessionHandler(sessions, () => HttpResponse.json(session(member(), { pendingReviews: pending({ orderId: 'ord_0999', items: [kettle] }) }))), pendingHandler(calls));
+      configure({ customerToken: TOKEN });
+      const el = await prompt();
+      expect(parts(el, 'item')).to.have.length(2);
+      expect(sessions).to.have.length(1);
+      expect(calls).to.have.length(1);
+      expect(new URL(calls[0]!.url).searchParams.get('order')).to.equal('ord_1001');
+    });
+
+    it('says so when the session cannot be read, and its retry reads it again', async () => {
+      const calls: Call[] = [];
+      serve(sessionHandler(sessions, (_call, index) => (index === 0 ? problem(500, 'internal') : HttpResponse.json(session()))), pendingHandler(calls));
+      configure({ customerToken: TOKEN, retries: 0 });
+      const el = await fixture<EncoreRatingPrompt>(html`<encore-rating-prompt order="ord_1001"></encore-rating-prompt>`);
+      await waitForState(el, 'error');
+      expect(text(getPart(el, 'error'))).to.equal('Something went wrong on our side.');
+      expect(calls).to.have.length(0);
+      getPart(el, 'retry-button').click();
+      await waitForState(el, 'data');
+      expect(parts(el, 'item')).to.have.length(2);
+      expect(sessions).to.have.length(2);
+      expect(calls).to.have.length(1);
+    });
+
+    it('never reads the session with an order token', async () => {
+      const calls: Call[] = [];
+      serve(pendingHandler(calls));
+      configure({ customerToken: TOKEN });
+      const el = await prompt(html`<encore-rating-prompt order="ord_1001" order-token=${ORDER_TOKEN}></encore-rating-prompt>`);
+      expect(parts(el, 'item')).to.have.length(2);
+      expect(sessions).to.have.length(0);
+      expect(calls).to.have.length(1);
+      expect(calls[0]!.headers.get('Authorization')).to.equal(`Bearer ${ORDER_TOKEN}`);
     });
   });
 

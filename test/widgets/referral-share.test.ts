@@ -1,14 +1,13 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { delay, http, HttpResponse } from 'msw';
-import type { ReferralInfo, ReferralVisit } from '../../contract/types.ts';
+import type { ReferralInfo, ReferralVisit, Session } from '../../contract/types.ts';
 import { offerKey, recordReferralVisit, type ReferralVisitDetail } from '../../src/referral-visit.ts';
 import { EncoreReferralShare } from '../../src/widgets/referral-share/define.ts';
 import type { ReferralCopyDetail, ReferralShareDetail } from '../../src/widgets/referral-share/referral-share.ts';
-import { API, configure, focused, gate, getPart, member, part, parts, problem, serve, session, sessionHandler, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure, focused, gate, getPart, member, part, parts, problem, sectionHandler, serve, session, sessionHandler, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXNfaGFuYWtvIn0.sig';
-const ME = `${API}/v1/stores/:store/referrals/me`;
 const VISITS = `${API}/v1/stores/:store/referrals/visits`;
 const LINK = 'https://shop.example.jp/?ref=HANA-7K2Q';
 
@@ -34,18 +33,17 @@ function visit(patch: Partial<ReferralVisitDetail> = {}): ReferralVisitDetail {
   };
 }
 
-/** A handler for `GET /referrals/me` that records each call. */
-function meHandler(calls: Call[], reply: (call: Call, index: number) => Response | Promise<Response> = () => HttpResponse.json(info())) {
-  return http.get(ME, async ({ request }) => {
-    const call = { method: request.method, url: request.url, headers: request.headers, body: undefined };
-    calls.push(call);
-    return reply(call, calls.length - 1);
-  });
+/**
+ * The page's session read, whose `referral` section is what `reply` answers (as GET /referrals/me
+ * would), on a member's session (or `base`); records each call.
+ */
+function meHandler(calls: Call[], reply: (call: Call, index: number) => Response | Promise<Response> = () => HttpResponse.json(info()), base?: () => Session) {
+  return sectionHandler('referral', calls, reply, base);
 }
 
 /** A signed-in shopper's widget with its data on screen. */
-async function signedIn(options: { me?: Call[]; sessions?: Call[]; reply?: Parameters<typeof meHandler>[1]; locale?: string } = {}): Promise<EncoreReferralShare> {
-  serve(sessionHandler(options.sessions ?? []), meHandler(options.me ?? [], options.reply));
+async function signedIn(options: { sessions?: Call[]; reply?: Parameters<typeof meHandler>[1]; locale?: string } = {}): Promise<EncoreReferralShare> {
+  serve(meHandler(options.sessions ?? [], options.reply));
   configure({ customerToken: TOKEN, locale: options.locale ?? '' });
   const el = await fixture<EncoreReferralShare>(html`<encore-referral-share></encore-referral-share>`);
   await waitForState(el, 'data');
@@ -123,10 +121,8 @@ describe('<encore-referral-share>', () => {
   describe('loading', () => {
     async function heights(token: string | null, reply: () => Response, offer = false, width = '40rem'): Promise<{ loading: number; loaded: number; el: EncoreReferralShare }> {
       const open = gate();
-      serve(
-        sessionHandler([], async () => (await open.wait, token ? HttpResponse.json(session()) : reply())),
-        meHandler([], async () => (await open.wait, reply())),
-      );
+      // Signed in, `reply` is the referral section; for a guest, the whole session.
+      serve((token ? meHandler : sessionHandler)([], async () => (await open.wait, reply())));
       const config = configure({ customerToken: token });
       if (offer) keepOffer(config.store);
       const wrapper = await fixture(html`<div style="inline-size: ${width}"><encore-referral-share></encore-referral-share></div>`);
@@ -176,9 +172,8 @@ describe('<encore-referral-share>', () => {
 
   describe('signed in', () => {
     it('shows both rewards, the link, the stats, in the store’s currency', async () => {
-      const me: Call[] = [];
       const sessions: Call[] = [];
-      const el = await signedIn({ me, sessions });
+      const el = await signedIn({ sessions });
 
       expect(parts(el, 'rewards').map(text)).to.deep.equal(['You get 500 points per referral Friends get ¥500 off their first order']);
       const link = getPart<HTMLInputElement>(el, 'link');
@@ -195,11 +190,10 @@ describe('<encore-referral-share>', () => {
       expect(part(el, 'empty')).to.equal(null);
       expect(part(el, 'join-link')).to.equal(null);
 
-      // One read each, both with the shopper's token.
-      expect(me).to.have.length(1);
+      // One read, the page's session, with the shopper's token.
       expect(sessions).to.have.length(1);
-      expect(me[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
-      expect(new URL(me[0]!.url).pathname).to.match(/^\/v1\/stores\/test-store-[\w-]+\/referrals\/me$/);
+      expect(sessions[0]!.headers.get('Authorization')).to.equal(`Bearer ${TOKEN}`);
+      expect(new URL(sessions[0]!.url).pathname).to.match(/^\/v1\/stores\/test-store-[\w-]+\/session$/);
     });
 
     it('makes a link the server gives as a path into a whole address', async () => {
@@ -264,7 +258,7 @@ describe('<encore-referral-share>', () => {
 
     it('renders text from the server as text, never as HTML', async () => {
       const name = '<img src=x onerror="window.__encorePwned = true">Tea';
-      serve(sessionHandler([], () => HttpResponse.json(session(member(), { store: { name } }))), meHandler([], () => HttpResponse.json(info({ url: `${LINK}"><img src=x>` }))));
+      serve(meHandler([], () => HttpResponse.json(info({ url: `${LINK}"><img src=x>` })), () => session(member(), { store: { name } })));
       configure({ customerToken: TOKEN });
       const el = await fixture<EncoreReferralShare>(html`<encore-referral-share></encore-referral-share>`);
       await waitForState(el, 'data');
@@ -274,30 +268,28 @@ describe('<encore-referral-share>', () => {
       expect((window as unknown as { __encorePwned?: boolean }).__encorePwned).to.equal(undefined);
     });
 
-    it('shares the requests of two widgets on one page', async () => {
-      const me: Call[] = [];
+    it('shares the request of two widgets on one page', async () => {
       const sessions: Call[] = [];
-      serve(sessionHandler(sessions), meHandler(me));
+      serve(meHandler(sessions));
       configure({ customerToken: TOKEN });
       const wrapper = await fixture(html`<div><encore-referral-share></encore-referral-share><encore-referral-share></encore-referral-share></div>`);
       const [a, b] = Array.from(wrapper.querySelectorAll('encore-referral-share'));
       await waitForState(a!, 'data');
       await waitForState(b!, 'data');
-      expect([sessions.length, me.length]).to.deep.equal([1, 1]);
+      expect(sessions).to.have.length(1);
     });
 
     it('reads nothing while far below the fold', async () => {
-      const me: Call[] = [];
       const sessions: Call[] = [];
-      serve(sessionHandler(sessions), meHandler(me));
+      serve(meHandler(sessions));
       configure({ customerToken: TOKEN });
       const wrapper = await fixture(html`<div><div style="block-size: 5000px"></div><encore-referral-share></encore-referral-share></div>`);
       const el = wrapper.querySelector('encore-referral-share')!;
       await aTimeout(150);
-      expect([sessions.length, me.length]).to.deep.equal([0, 0]);
+      expect(sessions).to.have.length(0);
       el.scrollIntoView();
       await waitForState(el, 'data');
-      expect([sessions.length, me.length]).to.deep.equal([1, 1]);
+      expect(sessions).to.have.length(1);
       scrollTo(0, 0);
     });
   });
@@ -489,11 +481,8 @@ describe('<encore-referral-share>', () => {
     });
 
     it('becomes the signed-in view when the storefront configures a token at run time', async () => {
-      const me: Call[] = [];
-      serve(
-        sessionHandler([], (call) => HttpResponse.json(session(call.headers.get('Authorization') ? member() : null))),
-        meHandler(me),
-      );
+      const sessions: Call[] = [];
+      serve(sessionHandler(sessions, (call) => HttpResponse.json(session(call.headers.get('Authorization') ? member() : null))));
       configure();
       const el = await fixture<EncoreReferralShare>(html`<encore-referral-share></encore-referral-share>`);
       await waitForState(el, 'data');
@@ -502,7 +491,8 @@ describe('<encore-referral-share>', () => {
       const link = await waitForPart<HTMLInputElement>(el, 'link');
       expect(link.value).to.equal(LINK);
       expect(part(el, 'join-link')).to.equal(null);
-      expect(me).to.have.length(1);
+      // The guest's read, then the shopper's (a new client for the new token).
+      expect(sessions.map((call) => call.headers.get('Authorization'))).to.deep.equal([null, `Bearer ${TOKEN}`]);
     });
   });
 
@@ -568,7 +558,7 @@ describe('<encore-referral-share>', () => {
     it('a signed-in friend sees the offer above their own link', async () => {
       const config = configure({ customerToken: TOKEN });
       keepOffer(config.store);
-      serve(sessionHandler([]), meHandler([]));
+      serve(meHandler([]));
       const el = await fixture<EncoreReferralShare>(html`<encore-referral-share></encore-referral-share>`);
       await waitForState(el, 'data');
       expect(text(getPart(el, 'offer'))).to.contain('Hana gave you ¥500 off');
@@ -658,7 +648,7 @@ describe('<encore-referral-share>', () => {
       it(`recovers from ${name}`, async () => {
         const me: Call[] = [];
         let failing = true;
-        serve(sessionHandler([]), meHandler(me, () => (failing ? fail() : HttpResponse.json(info()))));
+        serve(meHandler(me, () => (failing ? fail() : HttpResponse.json(info()))));
         configure({ customerToken: TOKEN, retries: retries ?? 1, ...(timeout && { timeout }) });
         const el = await fixture<EncoreReferralShare>(html`<encore-referral-share></encore-referral-share>`);
 
@@ -678,7 +668,7 @@ describe('<encore-referral-share>', () => {
 
     it('recovers from a failed session read, in Japanese', async () => {
       let failing = true;
-      serve(sessionHandler([], () => (failing ? problem(503, 'internal') : HttpResponse.json(session()))), meHandler([]));
+      serve(sessionHandler([], () => (failing ? problem(503, 'internal') : HttpResponse.json(session()))));
       configure({ customerToken: TOKEN, retries: 0, locale: 'ja' });
       const el = await fixture<EncoreReferralShare>(html`<encore-referral-share></encore-referral-share>`);
       await waitForState(el, 'error');

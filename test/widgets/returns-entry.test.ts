@@ -12,9 +12,8 @@ import type { Outbox } from '../../src/core/outbox.ts';
 import { define } from '../../src/core/define.ts';
 import { EncoreReturnsEntry } from '../../src/widgets/returns-entry/define.ts';
 import type { ReturnLookupDetail, ReturnSubmitDetail } from '../../src/widgets/returns-entry/returns-entry.ts';
-import { API, configure as configureEncore, focused, gate, getPart, part, parts, problem, serve, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure as configureEncore, focused, gate, getPart, part, parts, problem, sectionHandler, serve, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
 
-const POLICY = `${API}/v1/stores/:store/returns/policy`;
 const LOOKUP = `${API}/v1/stores/:store/returns/lookup`;
 const RETURNS = `${API}/v1/stores/:store/returns`;
 
@@ -87,8 +86,9 @@ function record(calls: Call[], request: Request, body: unknown): Call {
   return call;
 }
 
+/** The policy arrives as the `returnPolicy` section of the page's session read. */
 function policyHandler(calls: Call[] = [], reply: Reply = () => HttpResponse.json(policy())) {
-  return http.get(POLICY, ({ request }) => reply(record(calls, request, undefined), calls.length - 1));
+  return sectionHandler('returnPolicy', calls, reply);
 }
 
 function lookupHandler(calls: Call[] = [], reply: Reply = () => HttpResponse.json(found())) {

@@ -9,7 +9,7 @@
 import { waitUntil } from '@open-wc/testing';
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import { setupWorker } from 'msw/browser';
-import type { Member, Redemption, Reward, Session } from '../../contract/types.ts';
+import type { Member, ReferralInfo, Redemption, Reward, ReturnPolicy, Session } from '../../contract/types.ts';
 import { encoreGlobal, type EncoreConfig } from '../../src/core/global.ts';
 
 /** The mocked API's origin: no such host exists, so only the worker can answer. */
@@ -106,9 +106,48 @@ export const rewards: Reward[] = [
   { id: 'rw_10_percent', name: '10% off', kind: 'percent_off', cost: 2000, value: 10 },
 ];
 
-/** A realistic session of the demo store (yen, bilingual); `customer: null` is a guest. */
-export function session(customer: Member | null = member(), patch: { store?: Partial<Session['store']>; program?: Partial<Session['program']> } = {}): Session {
+/** The demo shopper's referral link and stats. */
+export function referralInfo(patch: Partial<ReferralInfo> = {}): ReferralInfo {
   return {
+    code: 'HANA-7K2Q',
+    url: 'https://shop.example.jp/?ref=HANA-7K2Q',
+    referrerReward: { points: 500 },
+    friendReward: { kind: 'amount_off', value: 500, currency: 'JPY' },
+    stats: { visits: 12, friends: 3, pending: 2, pointsEarned: 1500 },
+    ...patch,
+  };
+}
+
+/** The demo store's return policy. */
+export function returnPolicy(patch: Partial<ReturnPolicy> = {}): ReturnPolicy {
+  return {
+    refundDays: 30,
+    exchangeDays: 90,
+    storeCreditDays: 90,
+    finalSaleReturnable: false,
+    reasons: ['too_small', 'too_large', 'damaged', 'not_as_described', 'changed_mind', 'other', 'gift_duplicate'],
+    currency: 'JPY',
+    ...patch,
+  };
+}
+
+type Sections = Pick<Session, 'referral' | 'nps' | 'pendingReviews' | 'returnPolicy'>;
+
+/**
+ * A realistic session of the demo store (yen, bilingual); `customer: null` is a guest. A member's
+ * session has their referral link and no order to rate; every session asks the NPS question.
+ */
+export function session(
+  customer: Member | null = member(),
+  patch: { store?: Partial<Session['store']>; program?: Partial<Session['program']> } & Partial<Sections> = {},
+): Session {
+  const { store: _store, program: _program, ...sections } = patch;
+  return {
+    referral: customer ? referralInfo() : null,
+    nps: { ask: true, reason: null, nextAskAt: null },
+    pendingReviews: customer ? { orderId: null, items: [], pointsPerReview: 0 } : null,
+    returnPolicy: returnPolicy(),
+    ...sections,
     store: {
       id: 'demo-store',
       name: 'Sakura Tea House',
@@ -173,6 +212,31 @@ export function sessionHandler(calls: Call[], reply: (call: Call, index: number)
     const call = { method: request.method, url: request.url, headers: request.headers, body: undefined };
     calls.push(call);
     return reply(call, calls.length - 1);
+  });
+}
+
+/**
+ * A handler for `GET /session` whose `section` is what `reply` answers, as that section's own
+ * endpoint would: a JSON reply becomes the section of `base(call)` (a member's session by default), anything else (a problem, a network
+ * error, a reply that is not JSON) answers the whole read. Records each call.
+ */
+export function sectionHandler<K extends keyof Sections>(
+  section: K,
+  calls: Call[],
+  reply: (call: Call, index: number) => Response | Promise<Response>,
+  base: (call: Call) => Session = () => session(),
+) {
+  return sessionHandler(calls, async (call, index) => {
+    const response = await reply(call, index);
+    if (!response.ok || !/json/.test(response.headers.get('Content-Type') ?? '')) return response;
+    const text = await response.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return new HttpResponse(text, { status: response.status, headers: response.headers });
+    }
+    return HttpResponse.json({ ...base(call), [section]: value }, { status: response.status });
   });
 }
 

@@ -11,8 +11,7 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
-import type { NpsStatus, ReferralInfo, Session } from '../../../contract/types.ts';
-import { ApiError, baseStyles, EncoreElement, visitorId } from '../../core/index.ts';
+import { ApiError, baseStyles, EncoreElement, pageSession, visitorId } from '../../core/index.ts';
 import { messages } from './messages.ts';
 import { styles } from './nps-survey.styles.ts';
 
@@ -88,14 +87,12 @@ export class EncoreNpsSurvey extends EncoreElement {
   };
 
   #status = new Task(this, {
-    task: async ([client, near, sampled, delay], { signal }) => {
+    task: async ([client, near, sampled, delay]) => {
       if (!near || !sampled) return initialState;
-      const [status] = await Promise.all([
-        client.get<NpsStatus>(`/nps/status?visitorId=${visitorId()}`, { schema: contract.NpsStatus, signal }),
-        new Promise((resolve) => setTimeout(resolve, delay)),
-      ]);
+      // The session's `nps` section: the server's answer for this shopper and visitor id.
+      const [{ nps }] = await Promise.all([pageSession(client), new Promise((resolve) => setTimeout(resolve, delay))]);
       // An answer or a dismissal an earlier page left in the outbox counts as given.
-      return status.ask && !this.outbox.pending('nps').length;
+      return !!nps?.ask && !this.outbox.pending('nps').length;
     },
     args: () => [this.client, this.near, this.#sampled(), this.#popup ? this.delay : 0] as const,
     // A popup does not interrupt the shopper with an error they did not ask for; the merchant is told.
@@ -174,11 +171,9 @@ export class EncoreNpsSurvey extends EncoreElement {
 
   /** A promoter's referral link when signed in; a guest gets the store's join link. */
   async #loadInvite(): Promise<void> {
-    const { client } = this;
     try {
-      this.invite = client.signedIn
-        ? [(await client.get<ReferralInfo>('/referrals/me', { schema: contract.ReferralInfo })).url, 'nps.refer']
-        : [(await client.get<Session>('/session', { schema: contract.Session })).store.links.join, 'nps.join'];
+      const { referral, store } = await pageSession(this.client);
+      this.invite = referral ? [referral.url, 'nps.refer'] : [store.links.join, 'nps.join'];
     } catch {
       // Without the link, the thanks stands on its own.
     }

@@ -2,7 +2,7 @@ import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { EarnRule, Member, Redemption, Reward, Session } from '../../../contract/types.ts';
-import { ApiError, baseStyles, EncoreElement, idempotencyKey, type Formatter } from '../../core/index.ts';
+import { ApiError, baseStyles, EncoreElement, idempotencyKey, pageSession, type Formatter } from '../../core/index.ts';
 import { messages } from './messages.ts';
 import { styles } from './points-balance.styles.ts';
 
@@ -66,7 +66,7 @@ export class EncorePointsBalance extends EncoreElement {
   };
 
   #session = new Task(this, {
-    task: ([client, near], { signal }) => (near ? client.get<Session>('/session', { schema: contract.Session, signal }) : initialState),
+    task: ([client, near]) => (near ? pageSession(client) : initialState),
     args: () => [this.client, this.near] as const,
   });
 
@@ -83,6 +83,7 @@ export class EncorePointsBalance extends EncoreElement {
 
   /** Reloads the shopper's points from the server. */
   refresh(): Promise<unknown> {
+    void pageSession(this.client, true);
     return this.#session.run();
   }
 

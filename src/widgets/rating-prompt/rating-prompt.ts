@@ -7,7 +7,7 @@ import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { PendingReviews, ReviewRequest, ReviewsCreated } from '../../../contract/types.ts';
-import { ApiError, baseStyles, clientFor, EncoreElement, type Queued } from '../../core/index.ts';
+import { ApiError, baseStyles, clientFor, EncoreElement, pageSession, type Queued } from '../../core/index.ts';
 import { messages } from './messages.ts';
 import { styles } from './rating-prompt.styles.ts';
 
@@ -102,6 +102,12 @@ export class EncoreRatingPrompt extends EncoreElement {
     task: async ([client, near, order, product, token]) => {
       if (!near || !token) return initialState;
       if (!order && !product) throw new ApiError('config', 'order or product missing', { problem: { code: 'missing' } });
+      // With the page's customer token, the page's session read names the shopper's newest order
+      // (the thank-you page's); any other order, a product, or an order token reads on its own.
+      if (order && !this.customerToken && !this.#fresh) {
+        const { pendingReviews: pending } = await pageSession(client);
+        if (pending?.orderId === order) return pending;
+      }
       if (this.#fresh) client = clientFor({ ...this.config, customerToken: token });
       this.#fresh = false;
       const query = order ? `order=${encodeURIComponent(order)}` : `product=${encodeURIComponent(product!)}`;

@@ -1,8 +1,7 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import * as contract from '../../../contract/schemas.ts';
-import type { ReferralInfo, Session } from '../../../contract/types.ts';
-import { baseStyles, EncoreElement, type Formatter } from '../../core/index.ts';
+import type { ReferralInfo } from '../../../contract/types.ts';
+import { baseStyles, EncoreElement, pageSession, type Formatter } from '../../core/index.ts';
 import { keepOffers, readOffer } from '../../core/referral-offer.ts';
 import { messages } from './messages.ts';
 import { styles } from './referral-share.styles.ts';
@@ -39,9 +38,10 @@ type Offer = { kind: string; value: number; currency: string };
  * and their referral stats; for a guest, the pitch and links to sign in or join; for a friend who
  * arrived through a referral link, the offer and its code (kept by src/referral-visit.ts).
  *
- * Reads `/session` (shared with the other widgets through the client) and, with a customer token,
- * `/referrals/me`, in parallel. A refused token (401) is the error state with its retry, saying
- * the sign-in expired, not the guest state: the storefront said the shopper is signed in.
+ * Takes its data from the page's one session read (shared with the other widgets), whose
+ * `referral` section is the shopper's link and stats. A refused token (401) is the error state
+ * with its retry, saying the sign-in expired, not the guest state: the storefront said the shopper
+ * is signed in.
  *
  * @tagname encore-referral-share
  * @summary Referral link, rewards and stats.
@@ -76,13 +76,7 @@ export class EncoreReferralShare extends EncoreElement {
   };
 
   #data = new Task(this, {
-    task: ([client, near], { signal }) =>
-      near
-        ? Promise.all([
-            client.get<Session>('/session', { schema: contract.Session, signal }),
-            client.signedIn ? client.get<ReferralInfo>('/referrals/me', { schema: contract.ReferralInfo, signal }) : null,
-          ])
-        : initialState,
+    task: ([client, near]) => (near ? pageSession(client) : initialState),
     args: () => [this.client, this.near] as const,
   });
 
@@ -147,6 +141,7 @@ export class EncoreReferralShare extends EncoreElement {
 
   /** Reads the referral data (and the store's settings) again. */
   refresh(): Promise<unknown> {
+    void pageSession(this.client, true);
     return this.#data.run();
   }
 
@@ -154,7 +149,8 @@ export class EncoreReferralShare extends EncoreElement {
     const task = this.#data;
     if (task.status === TaskStatus.ERROR) return this.renderError(task.error, () => void task.run());
     if (!task.value) return this.#renderSkeleton();
-    const [session, info] = task.value;
+    const session = task.value;
+    const info = session.referral;
     const { store } = session;
     this.serverMessages = store.messages;
     const { i18n } = this;

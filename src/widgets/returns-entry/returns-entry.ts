@@ -12,8 +12,8 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
-import type { Return, ReturnableItem, ReturnLookup, ReturnPolicy, ReturnRequest, ReturnResolution } from '../../../contract/types.ts';
-import { ApiError, baseStyles, EncoreElement, idempotencyKey, type Formatter, type Queued } from '../../core/index.ts';
+import type { Return, ReturnableItem, ReturnLookup, ReturnRequest, ReturnResolution } from '../../../contract/types.ts';
+import { ApiError, baseStyles, EncoreElement, idempotencyKey, pageSession, type Formatter, type Queued } from '../../core/index.ts';
 import { messages } from './messages.ts';
 import { styles } from './returns-entry.styles.ts';
 
@@ -113,7 +113,7 @@ export class EncoreReturnsEntry extends EncoreElement {
   };
 
   #policy = new Task(this, {
-    task: ([client, near], { signal }) => (near ? client.get<ReturnPolicy>('/returns/policy', { schema: contract.ReturnPolicy, signal }) : initialState),
+    task: ([client, near]) => (near ? pageSession(client).then((session) => session.returnPolicy) : initialState),
     args: () => [this.client, this.near] as const,
   });
 
