@@ -8,7 +8,7 @@
  * so a reload never re-rolls it. Answers and dismissals go through the outbox: kept in the browser
  * until the server acknowledges them, sent once.
  */
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '../../core/task.ts';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import { ApiError, baseStyles, EncoreElement, pageSession, visitorId } from '../../core/index.ts';

@@ -1,4 +1,4 @@
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '../../core/task.ts';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { EarnRule, Member, Redemption, Reward, Session } from '../../../contract/types.ts';

@@ -3,7 +3,7 @@
  * stars and an optional written review; one submission for every rated item, sent through the
  * outbox so it survives a flaky network and a reload; thanks with the points earned.
  */
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '../../core/task.ts';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { PendingReviews, ReviewRequest, ReviewsCreated } from '../../../contract/types.ts';

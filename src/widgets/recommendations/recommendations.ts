@@ -11,7 +11,7 @@
  * slide as seen when half of it has been on screen for half a second; impressions and clicks are
  * sent in batches through the outbox.
  */
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '../../core/task.ts';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { Recommendations, RecommendedProduct } from '../../../contract/types.ts';

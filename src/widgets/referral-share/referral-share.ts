@@ -1,4 +1,4 @@
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '../../core/task.ts';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { ReferralInfo } from '../../../contract/types.ts';
 import { baseStyles, EncoreElement, pageSession, type Formatter } from '../../core/index.ts';

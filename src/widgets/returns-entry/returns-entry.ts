@@ -9,7 +9,7 @@
  * The server answers every mismatch (wrong number, wrong contact) with the same 404, and the
  * widget says the same thing for each, so the answer never tells which detail was wrong.
  */
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '../../core/task.ts';
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as contract from '../../../contract/schemas.ts';
 import type { Return, ReturnableItem, ReturnLookup, ReturnRequest, ReturnResolution } from '../../../contract/types.ts';
