@@ -12,6 +12,7 @@ import { Formatter } from './format.ts';
 import type { EncoreConfig, MessageOverrides } from './global.ts';
 import { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 import { outboxFor, type Outbox } from './outbox.ts';
+import { nextTask } from './task.ts';
 
 /** Widgets read nothing until they come within this distance of the viewport (SPEC §5). */
 const NEAR = '800px 0px';
@@ -108,7 +109,8 @@ export class EncoreElement extends LitElement {
   /** Renders wait for this widget's text in its locale (usually already fetched by the loader). */
   protected override scheduleUpdate(): void | Promise<unknown> {
     const arriving = loadCatalogs(this.#locale, this.#catalogs);
-    return arriving ? arriving.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    // Widgets waiting on one catalogue render in tasks of their own once it arrives (nextTask).
+    return arriving ? arriving.then(nextTask).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   get i18n(): Translator {

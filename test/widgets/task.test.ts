@@ -41,12 +41,24 @@ class TaskHost extends LitElement {
 }
 customElements.define('task-host', TaskHost);
 
+/** Past the task's own hop to a new event-loop task (nextTask) and the update that follows. */
 async function settle(el: TaskHost): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve));
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setTimeout(resolve));
   await el.updateComplete;
 }
 
 describe('Task (core)', () => {
+  it('applies a result in a task of its own, not in the one that delivered it', async () => {
+    const el = await fixture<TaskHost>(html`<task-host id="a" .ready=${true}></task-host>`);
+    await settle(el);
+    el.runs[0]!.reply.resolve('later');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(el.task.status, 'still pending after the microtasks of the delivering task').to.equal(TaskStatus.PENDING);
+    await settle(el);
+    expect(el.task.value).to.equal('later');
+  });
+
   it('waits in INITIAL while the task returns initialState, then runs when an argument changes', async () => {
     const el = await fixture<TaskHost>(html`<task-host id="a"></task-host>`);
     await settle(el);
