@@ -53,8 +53,9 @@ export class EncoreElement extends LitElement {
       (entries) => {
         for (const entry of entries) {
           if (!entry.isIntersecting) continue;
-          (entry.target as EncoreElement).near = true;
           nearObserver!.unobserve(entry.target);
+          // Widgets that come near together start (and render) in tasks of their own.
+          void nextTask().then(() => ((entry.target as EncoreElement).near = true));
         }
       },
       { rootMargin: NEAR },
