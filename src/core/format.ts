@@ -26,8 +26,8 @@ export class Formatter {
     this.#currency = currency;
   }
 
-  number(value: number): string {
-    return numberFormat(this.#i18n.locale).format(value);
+  number(value: number, options?: Intl.NumberFormatOptions): string {
+    return numberFormat(this.#i18n.locale, options).format(value);
   }
 
   /** "1,200 points" / "1,200ポイント", in the merchant's words if they renamed points. */

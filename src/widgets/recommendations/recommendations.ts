@@ -337,7 +337,7 @@ export class EncoreRecommendations extends EncoreElement {
     const { i18n } = this;
     const { average, count } = product.rating;
     // One decimal always (4.0 beside 4.6), as review sites show an average.
-    const avg = new Intl.NumberFormat(this.i18n.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(average);
+    const avg = format.number(average, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     const reviews = format.number(count);
     return html`<img part="image" class="i" src=${product.image} alt="" width="240" height="240" loading="lazy" decoding="async">
 <a part="title" class="t" href=${safe(product.url)} @click=${() => this.#open(product, i)}>${product.title}</a>
