@@ -35,9 +35,31 @@ export function parseStore(row: StoreRow): Store {
   };
 }
 
+/** Parsed stores remembered by this process (the oldest is dropped beyond this many). */
+export const PARSED_STORES_MAX = 1_000;
+const parsed = new Map<string, { row: StoreRow; store: Store }>();
+
+function sameRow(a: StoreRow, b: StoreRow): boolean {
+  for (const key of Object.keys(b) as (keyof StoreRow)[]) if (a[key] !== b[key]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+/**
+ * The store, read on every call (so a change made by any process, or straight in the database, is
+ * seen by the next request), but parsed only when its row differs from the one parsed last: the
+ * JSON columns and the settings merge cost more than the primary-key read. The parsed Store is
+ * shared by the requests that read the same row, so it must be treated as immutable.
+ */
 export async function findStore(db: Database, id: string): Promise<Store | undefined> {
   const row = await db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? parseStore(row) : undefined;
+  if (!row) return undefined;
+  const hit = parsed.get(row.id);
+  if (hit !== undefined && sameRow(hit.row, row)) return hit.store;
+  const store = parseStore(row);
+  parsed.delete(row.id);
+  if (parsed.size >= PARSED_STORES_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(row.id, { row, store });
+  return store;
 }
 
 export function storeInfo(store: Store): StoreInfo {

@@ -7,11 +7,13 @@ import { isSqlite } from '../db.ts';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_retention.ts';
 import * as m0003 from './0003_session_indexes.ts';
+import * as m0004 from './0004_customer_orders.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_retention': m0002,
   '0003_session_indexes': m0003,
+  '0004_customer_orders': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
