@@ -33,6 +33,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface ReadOptions extends RequestOptions {
+  /** How long this reply is shared with later identical reads, in ms (default: `shareFor`). */
+  shareFor?: number;
+  /** Read again even if a shared reply is at hand. */
+  fresh?: boolean;
+}
+
 export interface WriteOptions extends RequestOptions {
   /** Reuse one key for every retry of the same intent; a fresh one is made when absent. */
   idempotencyKey?: string;
@@ -83,8 +90,8 @@ export class ApiClient {
   #token: Promise<string | null> | undefined;
   #inflight = new Map<string, Promise<unknown>>();
   #shared = new Map<string, { until: number; value: unknown }>();
-  /** Successful writes so far: a read kept from before the latest one may be stale. */
-  writes = 0;
+  /** Successful writes so far: a read that was on its way during one is not shared. */
+  #writes = 0;
 
   constructor(options: ClientOptions) {
     this.options = { customerToken: null, timeout: 8000, retries: 2, shareFor: 3000, ...options };
@@ -95,27 +102,30 @@ export class ApiClient {
     return Boolean(this.options.customerToken);
   }
 
-  get<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  get<T>(path: string, options: ReadOptions = {}): Promise<T> {
     const key = `${this.#url(path)}`;
     const shared = this.#shared.get(key);
-    if (shared && shared.until > Date.now()) return Promise.resolve(shared.value as T);
+    if (!options.fresh && shared && shared.until > Date.now()) return Promise.resolve(shared.value as T);
     let promise = this.#inflight.get(key) as Promise<T> | undefined;
     if (!promise) {
       // The shared request ignores any one caller's signal: others may still want the reply.
-      promise = this.#send<T>('GET', path, undefined, undefined, options.schema);
-      this.#inflight.set(key, promise);
-      promise.then(
-        (value) => this.#shared.set(key, { until: Date.now() + this.options.shareFor, value }),
+      const writes = this.#writes;
+      const sent = (promise = this.#send<T>('GET', path, undefined, undefined, options.schema));
+      this.#inflight.set(key, sent);
+      sent.then(
+        (value) => writes === this.#writes && this.#shared.set(key, { until: Date.now() + (options.shareFor ?? this.options.shareFor), value }),
         () => {},
-      ).finally(() => this.#inflight.delete(key));
+      ).finally(() => this.#inflight.get(key) === sent && this.#inflight.delete(key));
     }
     return untilAborted(promise, options.signal);
   }
 
   async post<T>(path: string, body: unknown, options: WriteOptions = {}): Promise<T> {
     const reply = await this.#send<T>('POST', path, body, options.idempotencyKey ?? idempotencyKey(), options.schema, options.signal);
-    this.#shared.clear(); // a write may change what earlier reads said
-    this.writes++;
+    // A write may change what earlier reads said, and what reads on their way will say.
+    this.#writes++;
+    this.#shared.clear();
+    this.#inflight.clear();
     return reply;
   }
 

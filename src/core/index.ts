@@ -1,5 +1,5 @@
 /** The shared core: configuration, client, outbox, context, text, formatting, styles, registration. */
-export { ApiClient, idempotencyKey, type ClientOptions, type RequestOptions, type WriteOptions } from './client.ts';
+export { ApiClient, idempotencyKey, type ClientOptions, type ReadOptions, type RequestOptions, type WriteOptions } from './client.ts';
 export { clientFor, provideRuntime, runtimeContext, type Runtime } from './context.ts';
 export { define } from './define.ts';
 export { EncoreElement } from './element.ts';

@@ -11,15 +11,10 @@ import type { Session } from '../../contract/types.ts';
 import type { ApiClient } from './client.ts';
 import { visitorId } from './visitor.ts';
 
-const kept = new WeakMap<ApiClient, [writes: number, read: Promise<Session>]>();
-
-/** The session, read once per client; `fresh` reads it again. */
+/**
+ * The session, read once per client: the client shares the reply for the page's life (until a
+ * write, which clears shared replies; a failed read is never shared). `fresh` reads it again.
+ */
 export function pageSession(client: ApiClient, fresh?: boolean): Promise<Session> {
-  let entry = kept.get(client);
-  if (fresh || entry?.[0] !== client.writes) {
-    const read = client.get<Session>(`/session?visitorId=${visitorId()}`, { schema: contract.Session });
-    kept.set(client, (entry = [client.writes, read]));
-    read.catch(() => kept.delete(client));
-  }
-  return entry[1];
+  return client.get<Session>(`/session?visitorId=${visitorId()}`, { schema: contract.Session, shareFor: Infinity, fresh });
 }

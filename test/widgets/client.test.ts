@@ -130,16 +130,25 @@ describe('ApiClient', () => {
       expect(calls).to.have.length(2);
     });
 
-    it('counts the writes that succeeded, so a read kept from before one is known to be stale', async () => {
-      serve(redeemHandler([], (_call, index) => (index === 1 ? problem(409, 'insufficient_points') : HttpResponse.json(redemption(), { status: 201 }))));
-      const api = client({ retries: 0 });
-      expect(api.writes).to.equal(0);
-      await api.post('/loyalty/redemptions', { rewardId: 'rw_500_off' });
-      expect(api.writes).to.equal(1);
+    it('shares a read as long as the call asks, past a failed write, until a write succeeds or a fresh read is asked for', async () => {
+      const calls: Call[] = [];
+      serve(
+        sessionHandler(calls),
+        redeemHandler([], (_call, index) => (index === 0 ? problem(409, 'insufficient_points') : HttpResponse.json(redemption(), { status: 201 }))),
+      );
+      const api = client({ retries: 0, shareFor: 0 });
+      const read = () => api.get('/session', { shareFor: Infinity });
+      await read();
+      await read();
+      expect(calls, 'shared beyond the client default').to.have.length(1);
       expect((await rejection(api.post('/loyalty/redemptions', { rewardId: 'rw_500_off' }))).status).to.equal(409);
-      expect(api.writes).to.equal(1);
+      await read();
+      expect(calls, 'a failed write changes nothing').to.have.length(1);
+      await api.get('/session', { shareFor: Infinity, fresh: true });
+      expect(calls).to.have.length(2);
       await api.post('/loyalty/redemptions', { rewardId: 'rw_500_off' });
-      expect(api.writes).to.equal(2);
+      await read();
+      expect(calls, 'a write that succeeded').to.have.length(3);
     });
   });
 
