@@ -14,14 +14,18 @@ import { messages as recommendations } from './widgets/recommendations/messages.
 import { messages as referralShare } from './widgets/referral-share/messages.ts';
 import { messages as returnsEntry } from './widgets/returns-entry/messages.ts';
 
-/** Tag → the chunk that defines it, and its catalogues (one chunk per locale). */
-const widgets: Record<string, [define: () => Promise<unknown>, messages: MessageLoaders]> = {
-  'encore-points-balance': [() => import('./widgets/points-balance/define.ts'), pointsBalance],
-  'encore-referral-share': [() => import('./widgets/referral-share/define.ts'), referralShare],
-  'encore-rating-prompt': [() => import('./widgets/rating-prompt/define.ts'), ratingPrompt],
-  'encore-nps-survey': [() => import('./widgets/nps-survey/define.ts'), npsSurvey],
-  'encore-recommendations': [() => import('./widgets/recommendations/define.ts'), recommendations],
-  'encore-returns-entry': [() => import('./widgets/returns-entry/define.ts'), returnsEntry],
+/**
+ * Tag → the chunk that defines it, its catalogues (one chunk per locale), and the block size in rem
+ * it reserves until its data shows, for a signed-in shopper and for a guest: the demo store's
+ * widgets as loaded in a 347 px column (test/widgets/reserve.test.ts measures them).
+ */
+const widgets: Record<string, [define: () => Promise<unknown>, messages: MessageLoaders, member: number, guest: number]> = {
+  'encore-points-balance': [() => import('./widgets/points-balance/define.ts'), pointsBalance, 55.875, 44.375],
+  'encore-referral-share': [() => import('./widgets/referral-share/define.ts'), referralShare, 36, 12.25],
+  'encore-rating-prompt': [() => import('./widgets/rating-prompt/define.ts'), ratingPrompt, 25.125, 6.5],
+  'encore-nps-survey': [() => import('./widgets/nps-survey/define.ts'), npsSurvey, 15.375, 15.375],
+  'encore-recommendations': [() => import('./widgets/recommendations/define.ts'), recommendations, 25.9375, 25.9375],
+  'encore-returns-entry': [() => import('./widgets/returns-entry/define.ts'), returnsEntry, 33.875, 33.875],
 };
 
 /** All of a locale's catalogues in one chunk each, for pages with many kinds of widget. */
@@ -95,13 +99,30 @@ function bundleCatalogs(): void {
 }
 
 /**
+ * Keeps each widget's place from the first paint (SPEC §5, no layout shift): before its chunk has
+ * run the tag is an empty inline element, so the page's own sheet gets a rule per tag, and the
+ * widget keeps the same size (the element's `loading` state) until its data shows. A merchant sets
+ * `--encore-reserve-block-size` on a tag to fit their layout.
+ */
+function reserve(): void {
+  const member = !!encore.config.customerToken;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(
+    Object.entries(widgets)
+      .map(([tag, [, , signedIn, guest]]) => `:where(${tag}){--encore-reserve-block-size:${member ? signedIn : guest}rem}${tag}:not(:defined){display:block;min-block-size:var(--encore-reserve-block-size)}`)
+      .join('') + 'encore-nps-survey[mode=popup]{--encore-reserve-block-size:0px}', // a popup takes no place
+  );
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+
+/**
  * Defines the widgets under `root`. Each `import()` costs the main thread a few milliseconds (about
  * 5 ms with the CPU slowed 4x), so each widget's imports go in an event-loop task of their own,
  * apart from the loader's start: no long task.
  */
 function discover(root: ParentNode): Promise<unknown[]> {
   const found = [...(root instanceof Element ? [root] : []), ...root.querySelectorAll(':not(:defined)')].filter((el) => widgets[el.localName]);
-  return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(resolve)).then(() => load(el))));
+  return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(() => resolve(load(el))))));
 }
 
 if (!encore.loaderStarted) {
@@ -115,6 +136,7 @@ if (!encore.loaderStarted) {
   // A friend arriving through a referral link: record the visit (its own chunk, loaded only then).
   if (/[?&]ref=/.test(location.search)) import('./referral-visit.ts').catch((error: unknown) => console.error('[encore]', error));
 
+  reserve();
   bundleCatalogs();
   void discover(document).then(() => document.dispatchEvent(new CustomEvent('encore-ready')));
   new MutationObserver((records) => {

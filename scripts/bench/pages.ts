@@ -64,7 +64,7 @@ ${body}
 export async function registerPages(app: FastifyInstance, { token, anchor }: PagesOptions): Promise<void> {
   const html = (reply: FastifyReply, body: string) => reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(body);
   const loader = async (lang: string) =>
-    `<script type="module" src="/encore/encore.js" data-store="${DEMO_STORE_ID}" data-locale="${lang}" data-customer-token="${esc(await token())}"></script>`;
+    `<script type="module" blocking="render" src="/encore/encore.js" data-store="${DEMO_STORE_ID}" data-locale="${lang}" data-customer-token="${esc(await token())}"></script>`;
 
   app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   app.get('/bench/page.css', (_request, reply) => reply.type('text/css').send(CSS));

@@ -31,6 +31,11 @@ export class EncoreElement extends LitElement {
   static messages: MessageLoaders = coreMessages;
 
   #runtime = (provideRuntime(), new ContextConsumer(this, { context: runtimeContext, subscribe: true }));
+  /**
+   * `:state(loading)` until the first render without the skeleton: the widget keeps the block size
+   * the loader reserved for it (`--encore-reserve-block-size`), also before its text has arrived.
+   */
+  #states = this.attachInternals().states;
   #client: { key: string; client: ApiClient } | undefined;
   #i18n: { layers: Catalog[]; value: Translator } | undefined;
 
@@ -45,6 +50,12 @@ export class EncoreElement extends LitElement {
 
   /** True once the widget is near the viewport; data tasks wait for it. */
   declare protected near: boolean;
+
+  constructor() {
+    super();
+    this.#states?.add('loading');
+    this.addController({ hostUpdated: () => this.renderRoot.querySelector('[part~="skeleton"]') || this.#states?.delete('loading') });
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();

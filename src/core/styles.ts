@@ -29,6 +29,12 @@ export const baseStyles = css`
     font-size: var(--_font-size);
     line-height: 1.5;
   }
+  :host(:state(loading)) {
+    min-block-size: var(--encore-reserve-block-size);
+  }
+  :host(:state(loading)) > [part~='skeleton'] {
+    min-block-size: inherit;
+  }
   :host([hidden]) {
     display: none;
   }

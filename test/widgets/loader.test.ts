@@ -44,6 +44,24 @@ describe('encore.js (the loader)', () => {
     expect(ready).to.equal(1);
   });
 
+  it('reserves each tag its place before its chunk has run (a guest page here), and a popup survey none', async () => {
+    const box = document.createElement('div');
+    box.innerHTML = '<encore-returns-entry></encore-returns-entry><encore-referral-share></encore-referral-share><encore-nps-survey mode="popup"></encore-nps-survey><encore-nps-survey></encore-nps-survey>';
+    document.body.append(box);
+    try {
+      // Checked in the same task: the loader defines a tag no earlier than a task later.
+      const [returns, referral, popup, inline] = [...box.children].map((el) => ({ defined: el.matches(':defined'), style: getComputedStyle(el) }));
+      expect([returns, referral, popup, inline].map((el) => el!.defined)).to.deep.equal([false, false, false, false]);
+      expect(returns!.style.display).to.equal('block');
+      expect(returns!.style.minBlockSize).to.equal('542px'); // 33.875rem
+      expect(referral!.style.minBlockSize).to.equal('196px'); // the guest's 12.25rem, not a member's 36rem
+      expect(popup!.style.minBlockSize).to.equal('0px');
+      expect(inline!.style.minBlockSize).to.equal('246px');
+    } finally {
+      box.remove();
+    }
+  });
+
   it('defines a widget when a storefront adds its tag later, and it renders', async () => {
     const calls: Call[] = [];
     serve(sessionHandler(calls, () => HttpResponse.json(session(null))));
