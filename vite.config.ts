@@ -10,7 +10,7 @@ import { minifyTemplates } from './scripts/minify-templates.ts';
  * the core (`encore-core-*.js`), and one chunk per widget, loaded only when its tag is on a page.
  * No decorators are used (reactive properties are `static properties`), so Oxc needs no lowering.
  */
-const shared = /[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|[\\/]src[\\/]core[\\/](?!global\.ts|locales\.ts|messages\.)|[\\/]contract[\\/]/;
+const shared = /[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|[\\/]src[\\/]core[\\/](?!global\.ts|locales\.ts|places\.ts|messages\.)|[\\/]contract[\\/]/;
 
 /** The keywords the browser's reply check reads (src/core/validate.ts); the rest is documentation. */
 const checked = new Set(['type', 'enum', 'required', 'properties', 'additionalProperties', 'items', 'anyOf', 'minimum']);

@@ -6,6 +6,7 @@
  * appears (also when a single-page storefront adds one later). Holds no Lit and no widget code.
  */
 import { encoreGlobal, type EncoreConfig } from './core/global.ts';
+import { placeOf } from './core/places.ts';
 import { BUNDLE_AT, coreMessages, resolveLocale, type Catalog, type Locale, type MessageLoaders } from './core/locales.ts';
 import { messages as npsSurvey } from './widgets/nps-survey/messages.ts';
 import { messages as pointsBalance } from './widgets/points-balance/messages.ts';
@@ -122,6 +123,15 @@ function reserve(): void {
  */
 function discover(root: ParentNode): Promise<unknown[]> {
   const found = [...(root instanceof Element ? [root] : []), ...root.querySelectorAll(':not(:defined)')].filter((el) => widgets[el.localName]);
+  // The size a widget took in this place last time, when known, is a better place than the default.
+  for (const el of found) {
+    try {
+      const size = localStorage.getItem(placeOf(el, !!encore.config.customerToken));
+      if (size && el instanceof HTMLElement) el.style.setProperty('--encore-reserve-block-size', `${size}px`);
+    } catch {
+      /* no storage: the default place */
+    }
+  }
   return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(() => resolve(load(el))))));
 }
 

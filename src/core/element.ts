@@ -12,6 +12,7 @@ import { Formatter } from './format.ts';
 import type { EncoreConfig, MessageOverrides } from './global.ts';
 import { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 import { outboxFor, type Outbox } from './outbox.ts';
+import { placeOf } from './places.ts';
 import { nextTask } from './task.ts';
 
 /** Widgets read nothing until they come within this distance of the viewport (SPEC §5). */
@@ -54,7 +55,22 @@ export class EncoreElement extends LitElement {
   constructor() {
     super();
     this.#states?.add('loading');
-    this.addController({ hostUpdated: () => this.renderRoot.querySelector('[part~="skeleton"]') || this.#states?.delete('loading') });
+    this.addController({
+      hostUpdated: () => {
+        if (!this.#states?.has('loading') || this.renderRoot.querySelector('[part~="skeleton"]')) return;
+        this.#states.delete('loading');
+        // The size it takes with its data, read after layout (none forced): the next view's place.
+        const sizes = new ResizeObserver(([entry]) => {
+          sizes.disconnect();
+          try {
+            localStorage.setItem(placeOf(this, !!this.config.customerToken), `${Math.round(entry!.borderBoxSize[0]!.blockSize)}`);
+          } catch {
+            /* storage full or off */
+          }
+        });
+        sizes.observe(this);
+      },
+    });
   }
 
   override connectedCallback(): void {

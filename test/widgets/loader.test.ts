@@ -62,6 +62,28 @@ describe('encore.js (the loader)', () => {
     }
   });
 
+  it('reserves the size a widget took in the same place last time, when one is remembered', async () => {
+    localStorage.setItem('encore:place:encore-rating-prompt:0:333', '432');
+    const box = document.createElement('div');
+    box.style.inlineSize = '333px';
+    box.innerHTML = '<encore-rating-prompt></encore-rating-prompt>';
+    const other = document.createElement('div');
+    other.style.inlineSize = '334px';
+    other.innerHTML = '<encore-rating-prompt></encore-rating-prompt>';
+    document.body.append(box, other);
+    try {
+      // A tag no other test adds, so its chunk cannot have arrived. The loader meets added tags through a MutationObserver (a microtask), before they are defined.
+      await Promise.resolve();
+      expect(box.firstElementChild!.matches(':defined')).to.equal(false);
+      expect(getComputedStyle(box.firstElementChild!).minBlockSize).to.equal('432px');
+      expect(getComputedStyle(other.firstElementChild!).minBlockSize).to.equal('104px'); // another width: the default (a guest's 6.5rem)
+    } finally {
+      box.remove();
+      other.remove();
+      localStorage.removeItem('encore:place:encore-rating-prompt:0:333');
+    }
+  });
+
   it('defines a widget when a storefront adds its tag later, and it renders', async () => {
     const calls: Call[] = [];
     serve(sessionHandler(calls, () => HttpResponse.json(session(null))));

@@ -2,9 +2,10 @@
  * The place a widget keeps while it loads (SPEC §2 and §5, no layout shift): `:state(loading)` from
  * construction until the first render without the skeleton, and with it the block size in
  * `--encore-reserve-block-size` (which the loader sets per tag, test/widgets/loader.test.ts). The
- * skeleton fills that place; the loaded widget takes its own size.
+ * skeleton fills that place; the loaded widget takes its own size, which it remembers for the
+ * loader to reserve next time.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { HttpResponse } from 'msw';
 import { define } from '../../src/core/define.ts';
 import { EncoreNpsSurvey } from '../../src/widgets/nps-survey/define.ts';
@@ -18,6 +19,8 @@ const loading = (el: Element) => el.matches(':state(loading)');
 const height = (el: Element) => el.getBoundingClientRect().height;
 
 describe('the place a widget reserves while it loads', () => {
+  beforeEach(() => localStorage.removeItem('encore:place:encore-points-balance:0:347'));
+
   it('keeps the reserved block size from construction until its data shows, the skeleton filling it', async () => {
     configure();
     const calls: Call[] = [];
@@ -40,6 +43,9 @@ describe('the place a widget reserves while it loads', () => {
     // The guest card is shorter than 50rem: the reservation no longer holds it.
     expect(height(el)).to.be.above(0).and.below(800);
     expect(getComputedStyle(el).minBlockSize).to.equal('0px');
+    // Remembered for the next view of a page of this layout (the loader reads it).
+    await waitUntil(() => localStorage.getItem('encore:place:encore-points-balance:0:347') !== null, 'the place was not remembered');
+    expect(Number(localStorage.getItem('encore:place:encore-points-balance:0:347'))).to.equal(Math.round(height(el)));
   });
 
   it('without a reservation the skeleton takes its own size', async () => {
