@@ -45,6 +45,8 @@ export interface Run {
   states: Record<string, string> | null;
   scriptMs: number;
   taskMs: number;
+  /** First contentful paint, ms from navigation start. */
+  fcp: number | null;
   cls: number;
   clsInWidgets: number;
   shifts: { value: number; at: number; inWidget: boolean; nodes: string[] }[];
@@ -69,12 +71,16 @@ export interface RunOptions {
   settleMs?: number;
   bytes?: boolean;
   scroll?: boolean;
+  /** Another window size than VIEWPORT. */
+  viewport?: { width: number; height: number };
+  /** Measure a second view of the page in the same browser context (cache and storage kept from the first). */
+  repeat?: boolean;
 }
 
 /** Installed before any page script: all of it runs in the page. */
 function probe(n: number): void {
   type Entry = PerformanceEntry & Record<string, any>;
-  const b: Record<string, any> = { rendered: null, states: null, cls: 0, clsInWidgets: 0, shifts: [], longTasks: [], loafScripts: [] };
+  const b: Record<string, any> = { rendered: null, states: null, fcp: null, cls: 0, clsInWidgets: 0, shifts: [], longTasks: [], loafScripts: [] };
   (window as any).__bench = b;
   const inWidget = (node: Node | null): boolean => {
     for (let at: any = node; at; at = at.parentNode || at.host) if (at.nodeType === 1 && at.localName.startsWith('encore-')) return true;
@@ -90,6 +96,9 @@ function probe(n: number): void {
       b.shifts.push({ value: e['value'], at: e.startTime, inWidget: mine, nodes: nodes.map((x: any) => (x ? x.nodeName + (x.className ? '.' + x.className : '') : '?')) });
     }
   }).observe({ type: 'layout-shift', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') b.fcp = e.startTime;
+  }).observe({ type: 'paint', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
@@ -204,7 +213,7 @@ function sizes(bytes: Buffer): { min: number; gzip: number; brotli: number } {
 
 export async function measurePage(browser: Browser, url: string, options: RunOptions = {}): Promise<Run> {
   const { rate = 1, n = 0, settleMs = 1000 } = options;
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', timezoneId: 'UTC' });
+  const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORT, locale: 'en-US', timezoneId: 'UTC' });
   try {
     const page: Page = await context.newPage();
     const problems: string[] = [];
@@ -215,6 +224,12 @@ export async function measurePage(browser: Browser, url: string, options: RunOpt
     // tsx keeps function names with a `__name` helper that page-side functions would miss.
     await page.addInitScript('globalThis.__name = (f) => f;');
     await page.addInitScript(probe, n);
+    if (options.repeat) {
+      // The first view: what the shopper saw before (cache, localStorage); not measured.
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as any).__bench.rendered !== null, null, { timeout: 15_000, polling: 250 });
+      await page.waitForTimeout(500);
+    }
     if (options.recommendations !== undefined) {
       const body = options.recommendations;
       await page.route(/\/v1\/stores\/[^/]+\/recommendations\?/, (route) =>
@@ -283,6 +298,7 @@ export async function measurePage(browser: Browser, url: string, options: RunOpt
       rate,
       rendered: rendered ? b.rendered : null,
       states: b.states,
+      fcp: b.fcp,
       scriptMs: metric('ScriptDuration'),
       taskMs: metric('TaskDuration'),
       cls: b.cls,

@@ -106,7 +106,7 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
     '- The reference server runs in its own process (scripts/bench/server.ts) on a bench-only database (.bench/encore-bench.db, or a fresh PostgreSQL schema that is dropped afterwards), seeded with the demo store and, through the merchant API, 221 extra products, 220 orders that pair each with `bench-anchor`, and one guest review per order. No rate limit. It serves the bench pages, the bundle and the peers\' files from node_modules (no CDN).',
     `- Every browser run is a fresh context (cold cache, empty storage), viewport 1280×900, and ${results.runs} runs per figure after one discarded warm-up. A probe installed before any page script records when every widget first shows its data (the first animation frame with no skeleton left; a widget that hides itself or shows its error counts, and its state is listed), layout shifts (PerformanceObserver \`layout-shift\`), long tasks and long animation frames with their scripts.`,
     '- Script time is Chrome\'s `ScriptDuration` (CDP Performance.getMetrics) from navigation to 1 s (0.3 s on the carousel pages) after everything rendered; CPU slow-down by CDP `Emulation.setCPUThrottlingRate`. "Without Encore" is the same page, same markup, without the loader.',
-    '- The all-six page (/bench/page) is a product page of the demo store for the signed-in demo shopper (Hana) with the six widgets placed within their 800 px load margin of the viewport, so all six load.',
+    '- The all-six page (/bench/page) is a product page of the demo store for the signed-in demo shopper (Hana) with the six widgets placed within their 800 px load margin of the viewport, so all six load. Its script tag is the README\'s, `blocking="render"` included.',
     '- Peers (exact versions in package.json) render the same recommendations read: their glue script (bench/glue/*.js, storefront code, not counted in their bytes) fetches the list and builds the cards, as a storefront would.',
     `- Frame time while scrolling: the carousel\'s track is scrolled 40 px per animation frame for up to 120 frames (scroll snapping switched off for the measurement) and the intervals between frames are recorded.`,
     `- Server load, two generators per point after a 2 s warm-up per endpoint. **autocannon** (its own process; \`--overallRate\`, 10 connections, ${results.loadSeconds} s): it paces per connection and per second (each connection sends its share of a second back to back, then waits), and when the server falls behind it simply sends less (closed loop), so its latencies never include a backlog; its coordinated-omission correction assumes one request per millisecond and fills the histogram with synthetic samples, so it runs with \`-C\` (raw latencies). **paced** (scripts/bench/load.ts, in the bench process; ${results.pacedSeconds} s): open loop, request i sent at start + i / rate over up to 64 keep-alive connections, latency counted from when the request was due, requests unanswered 2 s after the last was due counted as timeouts (with their wait so far). The SPEC verdict uses the paced figures. Client and server share the machine's ${machine.cores} cores.`,
@@ -124,7 +124,7 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
     ['encore.js ≤ 3 KB gzip', `${num(loader?.gzip ?? NaN)} B`, holds((loader?.gzip ?? Infinity) <= BUDGET.loaderGzip)],
     ...bytes.pages.map((pg) => [`all six widgets ≤ 40 KB gzip (${pg.locale})`, `${num(pg.gzip)} B (${num(pg.gzip / KB, 1)} KB)`, holds(pg.gzip <= BUDGET.pageGzip)]),
     ['≤ 3 API requests before interaction (en / ja)', `${reqEn} / ${reqJa} (listed in section 2)`, holds(reqEn <= BUDGET.requests && reqJa <= BUDGET.requests)],
-    ['no layout shift caused by a widget (CLS at 4×, median with / without Encore)', `${num(median(clsWith), 3)} / ${num(median(clsWithout), 3)}`, holds(median(clsWith) <= median(clsWithout) + 0.001)],
+    ['no layout shift caused by a widget (CLS at 4×, worst run with / without Encore; repeat views at 900 px in section 4)', `${num(longest(clsWith), 3)} / ${num(longest(clsWithout), 3)}`, holds(longest(clsWith) <= longest(clsWithout) + 0.001)],
     ['no long task over 50 ms from Encore\'s scripts at 4× CPU (longest Encore script in a long animation frame)', `${ms(maxEncoreLoaf)} ms`, holds(maxEncoreLoaf <= 50)],
     ...['session', 'recommendations'].map((e) => {
       const point = at500(e);
@@ -209,6 +209,7 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
         ['Long tasks (> 50 ms), count', med(withoutT, lt), med(withT, lt), diff(lt)],
         ['Longest task, ms', med(withoutT, lt50), med(withT, lt50), diff(lt50)],
         ['Longest Encore script inside a long animation frame (max over runs), ms', '–', ms(maxEncoreLoaf), ''],
+        ['First contentful paint (the loader is render-blocking), ms', med(withoutT, (r) => r.fcp ?? NaN), med(withT, (r) => r.fcp ?? NaN), diff((r) => r.fcp ?? NaN)],
         ['Cumulative layout shift', med(withoutT, (r) => r.cls, 3), med(withT, (r) => r.cls, 3), diff((r) => r.cls, 3)],
         ['… of it inside the widgets\' own DOM', med(withoutT, (r) => r.clsInWidgets, 3), med(withT, (r) => r.clsInWidgets, 3), diff((r) => r.clsInWidgets, 3)],
       ],
@@ -219,6 +220,17 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
   if (shiftRun) {
     p('Layout shifts of one run with Encore (what moved: the storefront content around the widgets when they grew from skeleton to content):', '');
     p(table(['At (ms)', 'Score', 'Shifted nodes', 'Inside a widget'], shiftRun.shifts.map((s) => [ms(s.at), num(s.value, 4), [...new Set(s.nodes)].join(', '), s.inWidget ? 'yes' : 'no'])), '');
+  }
+  const first = page['narrow-first-4x'] ?? [];
+  const repeat = page['narrow-repeat-4x'] ?? [];
+  if (first.length || repeat.length) {
+    const row = (label: string, runs: Run[]) => [label, runs.length, runs.map((r) => num(r.cls, 3)).join(', '), num(median(runs.map((r) => r.cls)), 3), num(longest(runs.map((r) => r.cls)), 3), ms(median(runs.map((r) => r.fcp ?? NaN)))];
+    p(
+      'Where the default places miss: the same page in a 900 × 1800 px window, so that what follows each widget is in view (the grid\'s columns are 247 px, where the widgets\' data makes them taller than the defaults, which are measured at 347 px). The first view is a fresh context; the repeat view is the second load of the page in the same context, with the places the widgets remembered on the first.',
+      '',
+      table(['View, 4×', 'Runs', 'CLS per run', 'Median', 'Worst', 'FCP median, ms'], [row('first view', first), row('repeat view', repeat)]),
+      '',
+    );
   }
   const loafBySource = new Map<string, number>();
   for (const r of withT) for (const s of r.loafScripts) loafBySource.set(s.sourceURL || '(page or probe)', Math.max(loafBySource.get(s.sourceURL || '(page or probe)') ?? 0, s.duration));
