@@ -2,8 +2,8 @@
  * End to end for the page with every widget (/demo/gallery), in both locales, against the real
  * reference server and the built bundle: all six widgets render with data under the demo's strict
  * CSP; the page downloads the loader, the shared chunk, the six widget chunks and the one-chunk
- * catalogue of its locale, nothing else; and it makes at most 3 API requests before the shopper
- * interacts (SPEC §5). Needs `npm run build` first.
+ * catalogue of its locale, nothing else; it makes at most 3 API requests before the shopper
+ * interacts (SPEC §5); and a second view of it moves nothing. Needs `npm run build` first.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -69,4 +69,33 @@ describe('every widget on one page', () => {
       await context.close();
     });
   }
+
+  test('a second view moves nothing: each widget is given, from the first paint, the size it took the first time', async () => {
+    // A viewport that shows everything, so any widget growing or shrinking moves something in view.
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 4000 } });
+    await context.addInitScript(`(() => {
+      const seen = (window.__shifts = []);
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) seen.push(e.value); }).observe({ type: 'layout-shift', buffered: true });
+    })()`);
+    const { page, problems } = await open(context, `${demo.url}/demo/gallery?customer=hana&lang=en`);
+    const loaded = () =>
+      page.waitForFunction(
+        (tags) => tags.every((tag) => { const root = document.querySelector(tag)?.shadowRoot; return root && !root.querySelector('[part~="skeleton"]'); }),
+        TAGS,
+      );
+    const heights = () => page.evaluate((tags) => tags.map((tag) => Math.round(document.querySelector(tag)!.getBoundingClientRect().height)), TAGS);
+    await loaded();
+    // Each widget remembers its place once laid out with its data.
+    await page.waitForFunction((n) => Object.keys(localStorage).filter((key) => key.startsWith('encore:place:')).length === n, TAGS.length);
+    const first = await heights();
+
+    await page.reload();
+    // Before any widget is defined, the loader already gave each tag its remembered size (under the demo's CSP).
+    await loaded();
+    await page.waitForTimeout(300);
+    assert.deepEqual(await heights(), first);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 });
