@@ -13,6 +13,7 @@
  *   uniqueness (idempotency keys, one review per order item, ledger refs) is enforced by unique
  *   indexes with `onConflict(...).doNothing()`, never by a read followed by an insert.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -387,15 +388,45 @@ function openPostgres(url: string, { max = 10, schema }: PostgresOptions): Datab
       await client.end();
     }
   };
+  const named = namedStatements();
   return new Kysely<DB>({
     dialect: new PostgresDialect({
       pool: async () => {
         ready ??= ensureSchema();
         await ready;
-        return pool;
+        return { connect: async () => named(await pool.connect()), end: () => pool.end() };
       },
     }),
   });
+}
+
+/**
+ * Kysely's PostgreSQL driver sends every query unnamed, so the server parses and plans it again
+ * each time (the session read is nine queries). Named, a statement is parsed once per connection
+ * and then only bound and run. Names come from the SQL text; a query shape that varies with its
+ * input (an `in` list's length) makes a statement per length, and a connection's statements go
+ * with it when the pool closes it after 10 s idle.
+ */
+function namedStatements(): (client: pg.PoolClient) => pg.PoolClient {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `k${createHash('sha1').update(text).digest('base64url')}`;
+      if (names.size >= STATEMENT_CACHE_MAX) names.delete(names.keys().next().value!);
+      names.set(text, name);
+    }
+    return name;
+  };
+  const wrapped = new WeakSet<pg.PoolClient>();
+  return (client) => {
+    if (wrapped.has(client)) return client;
+    wrapped.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((text: unknown, values?: unknown) =>
+      typeof text === 'string' && Array.isArray(values) ? query({ name: nameOf(text), text, values }) : query(text, values)) as typeof client.query;
+    return client;
+  };
 }
 
 /** Drop a test schema (PostgreSQL only). */
