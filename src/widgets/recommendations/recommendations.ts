@@ -212,8 +212,9 @@ export class EncoreRecommendations extends EncoreElement {
     for (const entry of entries) this.#shown[index(entry.target)] = entry.intersectionRatio >= IN_VIEW;
     const first = this.#shown.indexOf(true);
     const last = this.#shown.lastIndexOf(true);
-    this.#measure();
-    if (first < 0) return; // mid-scroll, between two slides: keep the last view
+    if (first < 0) return this.#measure(); // mid-scroll, between two slides: keep the last view
+    // At an end when its slide is in view: read from the entries, not from a (forced) layout.
+    this.ends = (first ? 0 : 1) | (last < this.#list!.length - 1 ? 0 : 2);
     this.first = first;
     this.last = last;
     // Focus in a slide that leaves the view goes to the same control in the nearest slide in view
