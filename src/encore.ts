@@ -123,14 +123,15 @@ function reserve(): void {
  */
 function discover(root: ParentNode): Promise<unknown[]> {
   const found = [...(root instanceof Element ? [root] : []), ...root.querySelectorAll(':not(:defined)')].filter((el) => widgets[el.localName]);
-  // The size a widget took in this place last time, when known, is a better place than the default.
-  for (const el of found) {
-    try {
-      const size = localStorage.getItem(placeOf(el, !!encore.config.customerToken));
-      if (size && el instanceof HTMLElement) el.style.setProperty('--encore-reserve-block-size', `${size}px`);
-    } catch {
-      /* no storage: the default place */
+  // The size a widget took in this place last time is a better place than the default. Reading the
+  // place lays the page out, so only when places are stored, and all reads before any write.
+  try {
+    if (Object.keys(localStorage).some((key) => key.startsWith('encore:place:'))) {
+      const sizes = found.map((el) => localStorage.getItem(placeOf(el, !!encore.config.customerToken)));
+      found.forEach((el, i) => sizes[i] && (el as HTMLElement).style.setProperty('--encore-reserve-block-size', `${sizes[i]}px`));
     }
+  } catch {
+    /* no storage: the default places */
   }
   return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(() => resolve(load(el))))));
 }
