@@ -25,6 +25,12 @@ let nearObserver: IntersectionObserver | undefined;
 // survey in its first render); widgets that format dates or lists make those the same way.
 setTimeout(() => new Intl.NumberFormat());
 
+/**
+ * The base of every widget.
+ *
+ * @cssproperty --encore-reserve-block-size - The block size the widget keeps while it loads (the loader sets a default per tag, or the size it took last time in the same place).
+ * @cssstate loading - From construction until the first render without the skeleton; the widget keeps `--encore-reserve-block-size` meanwhile.
+ */
 export class EncoreElement extends LitElement {
   static override properties: PropertyDeclarations = {
     api: {},
