@@ -6,26 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { Database } from '../../server/db.ts';
 import type { Session } from '../../contract/types.ts';
 import { makeDb, makeApp, addCustomer, bearer, STORE } from './helpers.ts';
 import { addOrder, addProduct } from './reviews-fixtures.ts';
+import { QueryCounter } from './returns-fixtures.ts';
 
 const BASE = `/v1/stores/${STORE}`;
 const VISITOR = 'visitor-session-1';
-
-/** Counts the queries the app sends to the database. */
-class QueryCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.count++;
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
 
 let db: Database;
 let app: FastifyInstance;

@@ -3,8 +3,7 @@ import { delay, http, HttpResponse } from 'msw';
 import * as contract from '../../contract/schemas.ts';
 import type { Redemption, Session } from '../../contract/types.ts';
 import { ApiClient, type ClientOptions } from '../../src/core/client.ts';
-import { ApiError } from '../../src/core/errors.ts';
-import { API, member, problem, redeemHandler, redemption, serve, session, sessionHandler, type Call } from './support.ts';
+import { API, member, problem, redeemHandler, redemption, rejection, serve, session, sessionHandler, type Call } from './support.ts';
 
 let stores = 0;
 /** A client of its own store, quick to give up. */
@@ -12,16 +11,6 @@ function client(options: Partial<ClientOptions> = {}): ApiClient {
   return new ApiClient({ api: API, store: `client-store-${++stores}`, timeout: 1000, retries: 2, ...options });
 }
 
-/** The error a promise rejects with; fails when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A handler that records the time of each call. */
 function timed(times: number[], reply: (index: number) => Response | Promise<Response>) {

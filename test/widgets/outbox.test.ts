@@ -10,9 +10,8 @@ import { delay, http, HttpResponse } from 'msw';
 import { ApiClient, type ClientOptions } from '../../src/core/client.ts';
 import { clientFor } from '../../src/core/context.ts';
 import { EncoreElement } from '../../src/core/element.ts';
-import { ApiError } from '../../src/core/errors.ts';
 import { Outbox, outboxFor, type Delivery, type OutboxOptions } from '../../src/core/outbox.ts';
-import { API, configure, gate, problem, serve } from './support.ts';
+import { API, configure, gate, problem, rejection, serve } from './support.ts';
 
 const REVIEWS = `${API}/v1/stores/:store/reviews`;
 const review = { orderId: 'ord_1001', productId: 'prd_sencha', rating: 5, body: 'Lovely tea' };
@@ -70,15 +69,6 @@ function withoutJitter(): () => void {
   return () => (Math.random = random);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the answer to be refused');
-}
 
 /** A same-origin document: its own `localStorage` object and window events, like another tab's. */
 async function otherTab(): Promise<Window> {

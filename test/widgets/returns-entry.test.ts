@@ -7,12 +7,12 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil as waitUntilQuickly } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { delay, http, HttpResponse } from 'msw';
-import type { Return, ReturnableItem, ReturnLookup, ReturnPolicy } from '../../contract/types.ts';
+import type { Return, ReturnableItem, ReturnLookup } from '../../contract/types.ts';
 import type { Outbox } from '../../src/core/outbox.ts';
 import { define } from '../../src/core/define.ts';
 import { EncoreReturnsEntry } from '../../src/widgets/returns-entry/define.ts';
 import type { ReturnLookupDetail, ReturnSubmitDetail } from '../../src/widgets/returns-entry/returns-entry.ts';
-import { API, configure as configureEncore, focused, gate, getPart, part, parts, problem, sectionHandler, serve, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure as configureEncore, focused, gate, getPart, part, parts, problem, returnPolicy as policy, sectionHandler, serve, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
 
 const LOOKUP = `${API}/v1/stores/:store/returns/lookup`;
 const RETURNS = `${API}/v1/stores/:store/returns`;
@@ -22,18 +22,6 @@ const POLICY_EN = 'Full refund within 30 days, free exchange within 90 days, and
 /** An image that needs no request (the mocked API answers only API calls). */
 const image = (id: string) => `data:image/gif;base64,R0lGODlhAQABAAAAACw=#${id}`;
 const ALL: ReturnableItem['options'] = ['refund', 'exchange', 'store_credit'];
-
-function policy(patch: Partial<ReturnPolicy> = {}): ReturnPolicy {
-  return {
-    refundDays: 30,
-    exchangeDays: 90,
-    storeCreditDays: 90,
-    finalSaleReturnable: false,
-    reasons: ['too_small', 'too_large', 'damaged', 'not_as_described', 'changed_mind', 'other', 'gift_duplicate'],
-    currency: 'JPY',
-    ...patch,
-  };
-}
 
 function item(productId: string, title: string, patch: Partial<ReturnableItem> = {}): ReturnableItem {
   return { productId, title, image: image(productId), quantity: 1, returnableQuantity: 1, price: 1200, options: ALL, reason: null, ...patch };

@@ -5,10 +5,9 @@
 import { expect } from '@open-wc/testing';
 import { delay, HttpResponse } from 'msw';
 import { ApiClient, type ClientOptions } from '../../src/core/client.ts';
-import { ApiError } from '../../src/core/errors.ts';
 import { pageSession } from '../../src/core/session.ts';
 import { visitorId } from '../../src/core/visitor.ts';
-import { API, member, problem, redeemHandler, redemption, serve, session, sessionHandler, type Call } from './support.ts';
+import { API, member, problem, redeemHandler, redemption, rejection, serve, session, sessionHandler, type Call } from './support.ts';
 
 let stores = 0;
 /** A client of its own store that does not retry, and shares a GET reply only briefly. */
@@ -16,15 +15,6 @@ function client(options: Partial<ClientOptions> = {}): ApiClient {
   return new ApiClient({ api: API, store: `session-store-${++stores}`, timeout: 1000, retries: 0, shareFor: 10, ...options });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the read to fail');
-}
 
 describe('pageSession', () => {
   it('reads GET /session?visitorId=… once for every caller, also for callers that start after the reply', async () => {

@@ -6,10 +6,11 @@
  * It does not import any widget, so a test file decides what is defined (the loader test needs
  * an undefined page).
  */
-import { waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import { setupWorker } from 'msw/browser';
 import type { Member, ReferralInfo, Redemption, Reward, ReturnPolicy, Session } from '../../contract/types.ts';
+import { ApiError } from '../../src/core/errors.ts';
 import { encoreGlobal, type EncoreConfig } from '../../src/core/global.ts';
 
 /** The mocked API's origin: no such host exists, so only the worker can answer. */
@@ -248,6 +249,17 @@ export function redeemHandler(calls: Call[], reply: (call: Call, index: number) 
     calls.push(call);
     return reply(call, calls.length - 1);
   });
+}
+
+/** The ApiError a promise rejects with; fails the test when it resolves or rejects with anything else. */
+export async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected the promise to reject');
 }
 
 /** A promise the test resolves when it wants a delayed reply to go out. */
