@@ -18,7 +18,8 @@ import { messages as returnsEntry } from './widgets/returns-entry/messages.ts';
 /**
  * Tag → the chunk that defines it, its catalogues (one chunk per locale), and the block size in rem
  * it reserves until its data shows, for a signed-in shopper and for a guest: the demo store's
- * widgets as loaded in a 347 px column (test/widgets/reserve.test.ts measures them).
+ * widgets as loaded in a 347 px column (measured on the benchmark's page, scripts/bench/pages.ts;
+ * test/widgets/loader.test.ts checks that the loader applies them).
  */
 const widgets: Record<string, [define: () => Promise<unknown>, messages: MessageLoaders, member: number, guest: number]> = {
   'encore-points-balance': [() => import('./widgets/points-balance/define.ts'), pointsBalance, 55.875, 44.375],
@@ -124,9 +125,10 @@ function reserve(): void {
 function discover(root: ParentNode): Promise<unknown[]> {
   const found = [...(root instanceof Element ? [root] : []), ...root.querySelectorAll(':not(:defined)')].filter((el) => widgets[el.localName]);
   // The size a widget took in this place last time is a better place than the default. Reading the
-  // place lays the page out, so only when places are stored, and all reads before any write.
+  // place lays the page out, so only for widgets when places are stored (not for every node a
+  // storefront adds), and all reads before any write.
   try {
-    if (Object.keys(localStorage).some((key) => key.startsWith('encore:place:'))) {
+    if (found.length && Object.keys(localStorage).some((key) => key.startsWith('encore:place:'))) {
       const sizes = found.map((el) => localStorage.getItem(placeOf(el, !!encore.config.customerToken)));
       found.forEach((el, i) => sizes[i] && (el as HTMLElement).style.setProperty('--encore-reserve-block-size', `${sizes[i]}px`));
     }
