@@ -9,7 +9,7 @@ import type { ApiClient } from './client.ts';
 import { clientFor, provideRuntime, runtimeContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { Formatter } from './format.ts';
-import type { EncoreConfig, MessageOverrides } from './global.ts';
+import { encoreGlobal, type EncoreConfig, type MessageOverrides } from './global.ts';
 import { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 import { outboxFor, type Outbox } from './outbox.ts';
 import { placeOf } from './places.ts';
@@ -19,11 +19,11 @@ import { nextTask } from './task.ts';
 const NEAR = '800px 0px';
 let nearObserver: IntersectionObserver | undefined;
 
-// A page's first Intl formatter of a kind builds the engine's list of locales in one call (the first
-// about 100 ms with the CPU slowed 4×, SPEC §5): made in a task of its own right after the widgets'
-// code has run, it is not added to a widget's render task. Every widget formats numbers (the NPS
-// survey in its first render); widgets that format dates or lists make those the same way.
-setTimeout(() => new Intl.NumberFormat());
+/**
+ * Settles once the loader's worker has set up the browser's Intl (src/encore.ts), if it started one:
+ * until then a formatter made here would wait for the worker's, a long task (SPEC §5).
+ */
+let intl: Promise<unknown> | undefined = encoreGlobal().intl?.then(() => (intl = undefined));
 
 /**
  * The base of every widget.
@@ -146,9 +146,10 @@ export class EncoreElement extends LitElement {
     return [(this.constructor as typeof EncoreElement).messages, coreMessages];
   }
 
-  /** Renders wait for this widget's text in its locale (usually already fetched by the loader). */
+  /** Renders wait for this widget's text in its locale (usually already fetched by the loader) and for Intl. */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const arriving = loadCatalogs(this.#locale, this.#catalogs);
+    const catalogs = loadCatalogs(this.#locale, this.#catalogs);
+    const arriving = intl ? Promise.all([intl, catalogs]) : catalogs;
     // Widgets waiting on one catalogue render in tasks of their own once it arrives (nextTask).
     return arriving ? arriving.then(nextTask).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }

@@ -36,6 +36,8 @@ export interface EncoreGlobal {
   subscribe(listener: (config: Readonly<EncoreConfig>) => void): () => void;
   /** Set by the first loader that runs, so a second copy stays quiet. */
   loaderStarted?: boolean;
+  /** Settles once the loader's worker has set up the browser's Intl (or could not); see encore.ts. */
+  intl?: Promise<unknown>;
 }
 
 declare global {

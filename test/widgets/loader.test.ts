@@ -97,6 +97,12 @@ describe('encore.js (the loader)', () => {
     expect(new URL(calls[0]!.url).pathname).to.equal('/v1/stores/loader-store/session');
   });
 
+  it("sets up the browser's Intl in a worker once widgets are on the page, and the worker answers", async () => {
+    // The first widget was added by the test above; a page without one started no worker.
+    expect(window.Encore.intl).to.be.instanceOf(Promise);
+    expect(await window.Encore.intl).to.be.instanceOf(MessageEvent);
+  });
+
   it("fetches the page locale's catalogues (the core's and the widget's) and no other", () => {
     const fetched = performance
       .getEntriesByType('resource')

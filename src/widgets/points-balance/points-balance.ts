@@ -29,9 +29,6 @@ type Step =
   | { kind: 'failed'; reward: Reward; key: string; error: unknown }
   | { kind: 'done'; reward: Reward; redemption: Redemption; copy: 'idle' | 'copied' | 'failed' };
 
-// The date of expiring points: the engine's date locales in a task of their own (see core/element.ts).
-setTimeout(() => new Intl.DateTimeFormat());
-
 /**
  * The shopper's points: balance, tier and progress, rewards to redeem, ways to earn and points
  * expiring soon; for a guest, the join offer.

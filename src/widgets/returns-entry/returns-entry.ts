@@ -58,9 +58,6 @@ const INPUTS: Record<string, [string, string, number]> = {
   phone: ['tel', 'tel', 32],
 };
 
-// The policy is a list in words: the engine's list locales in a task of their own (see core/element.ts).
-setTimeout(() => new Intl.ListFormat());
-
 /** An absolute http(s) URL, or undefined (so `javascript:` and the like never become a link). */
 function httpUrl(value: string | null | undefined): URL | undefined {
   try {
