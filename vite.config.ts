@@ -143,6 +143,13 @@ export default defineConfig({
           return `chunks/${owner}${locale ? `.${locale}` : ''}-[hash].js`;
         },
         minify: true,
+        // V8 compiles a function when it is first called, on the main thread. The loader and the
+        // shared chunk (Lit and the core) run nearly all of their functions at a page's start, so
+        // this compile hint has V8 compile them whole with the script, off the main thread where
+        // the browser streams it: measured at 4× CPU, the first widget's upgrade and skeleton went
+        // from 66–121 ms to 41–56 ms, the loader's own work from 20–60 ms to 12–35 ms (each costs
+        // 13–46 B gzip). Widget chunks run only part of their code at once and go without.
+        postBanner: (chunk) => (chunk.isEntry || chunk.name === 'encore-core' ? '//# allFunctionsCalledOnLoad' : ''),
         codeSplitting: { groups: [{ name: 'encore-core', test: shared, includeDependenciesRecursively: false }] },
       },
     },

@@ -43,16 +43,16 @@ function ownScript(): HTMLScriptElement | undefined {
   return scripts.find((s) => s.src === import.meta.url) ?? scripts.find((s) => s.dataset['store'] !== undefined && /encore/.test(s.src));
 }
 
-function configFromScript(script: HTMLScriptElement | undefined): Partial<EncoreConfig> {
+/** The script's `data-*` settings (empty ones included: the loader keeps only values). */
+function configFromScript(script: HTMLScriptElement | undefined): Partial<Record<keyof EncoreConfig, string>> {
   const data = script?.dataset ?? {};
-  const patch: Partial<EncoreConfig> = {
+  return {
     // Without data-api, the API is assumed to live where the script came from.
     api: data['api'] || new URL('.', script?.src || import.meta.url).origin,
+    store: data['store'],
+    locale: data['locale'],
+    customerToken: data['customerToken'],
   };
-  if (data['store']) patch.store = data['store'];
-  if (data['locale']) patch.locale = data['locale'];
-  if (data['customerToken']) patch.customerToken = data['customerToken'];
-  return patch;
 }
 
 /** The loader's own `<script>` element. */
@@ -176,7 +176,7 @@ if (!encore.loaderStarted) {
   const fromScript = configFromScript(script);
   // An npm copy or an earlier configure() may already have set values: the script fills gaps only.
   const current = encore.config as unknown as Record<string, unknown>;
-  const gaps = Object.fromEntries(Object.entries(fromScript).filter(([key]) => !current[key]));
+  const gaps = Object.fromEntries(Object.entries(fromScript).filter(([key, value]) => value && !current[key]));
   encore.configure(gaps);
   // A friend arriving through a referral link: record the visit (its own chunk, loaded only then).
   if (/[?&]ref=/.test(location.search)) import('./referral-visit.ts').catch((error: unknown) => console.error('[encore]', error));

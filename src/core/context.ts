@@ -34,8 +34,10 @@ export function provideRuntime(): ContextProvider<typeof runtimeContext> {
     const encore = encoreGlobal();
     const runtime = (config: Readonly<EncoreConfig>): Runtime => {
       const client = clientFor(config);
-      // Starts the store's outbox with the page, so answers an earlier page left are sent (and with the newest token).
-      if (config.api && config.store) outboxFor(client);
+      // Starts the store's outbox with the page, so answers an earlier page left are sent (and with
+      // the newest token); a task after the first widget's, whose upgrade this would lengthen (its
+      // first use of localStorage).
+      if (config.api && config.store) setTimeout(() => outboxFor(client));
       return { config, client };
     };
     const created = new ContextProvider(document.documentElement, { context: runtimeContext, initialValue: runtime(encore.config) });
