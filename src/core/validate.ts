@@ -2,12 +2,13 @@
  * Checks a reply against the contract's JSON Schema before a widget renders it, so a reply of the
  * wrong shape ends in the error state instead of a broken widget. Covers the subset of JSON
  * Schema the contract uses: type, enum, required, properties, additionalProperties (as a schema),
- * items, anyOf, minimum. Returns the JSON pointer of the first mismatch, or null.
+ * items, anyOf, minimum. Returns the JSON pointer of the first mismatch, or null. The built
+ * bundle's schemas write `required: true` for "every property listed" (vite.config.ts).
  */
 export interface Schema {
   readonly type?: string | readonly string[];
   readonly enum?: readonly unknown[];
-  readonly required?: readonly string[];
+  readonly required?: readonly string[] | true;
   readonly properties?: Readonly<Record<string, Schema>>;
   readonly additionalProperties?: boolean | Schema;
   readonly items?: Schema;
@@ -43,7 +44,8 @@ export function mismatch(schema: Schema, value: unknown, at = ''): string | null
   }
   if (actual === 'object') {
     const record = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) if (!(key in record)) return `${at}/${key}`;
+    const required = schema.required === true ? Object.keys(schema.properties ?? {}) : (schema.required ?? []);
+    for (const key of required) if (!(key in record)) return `${at}/${key}`;
     for (const [key, child] of Object.entries(record)) {
       const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
       if (!sub) continue; // unknown fields are tolerated: a newer server may add some
