@@ -168,7 +168,7 @@ export async function registerStorefront(app: FastifyInstance, options: Storefro
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${escapeHtml(title)} · Kiriko Tea &amp; Craft</title>
     <link rel="stylesheet" href="/demo/demo.css" />
-    <!-- The one script tag (blocking="render": the widgets' space is reserved from the first paint). The storefront's server renders the shopper's token (none for a guest). This page's CSP refuses workers from blob: URLs, so data-intl-worker="off". -->
+    <!-- The one script tag (blocking="render": the widgets' space is reserved from the first paint). The storefront's server renders the shopper's token (none for a guest). This page's CSP refuses workers from data: URLs, so data-intl-worker="off". -->
     <script type="module" blocking="render" src="/encore/encore.js" data-store="${escapeHtml(store)}" data-locale="${ctx.lang}" data-intl-worker="off"${token}></script>
     <script type="module" src="/demo/demo.js"></script>
   </head>

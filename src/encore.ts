@@ -65,13 +65,14 @@ const requested = new Set<string>();
  * browser would otherwise discover the shared chunk only after the widget's arrived).
  */
 let shared: Promise<unknown> | undefined;
+const loadShared = (): Promise<unknown> => (shared ??= import('./core/define.ts').catch(() => (shared = undefined)));
 
 function load(el: Element): Promise<unknown> | undefined {
   const tag = el.localName;
   const widget = widgets[tag];
   if (!widget || requested.has(tag) || customElements.get(tag)) return;
   requested.add(tag);
-  shared ??= import('./core/define.ts').catch(() => (shared = undefined));
+  void loadShared();
   // The text of the locale this element will show, fetched alongside its code (the element
   // fetches any other locale itself, and a failed download here is retried there).
   const locale = resolveLocale(el.getAttribute('locale') || encore.config.locale, el.closest('[lang]')?.getAttribute('lang'));
@@ -124,7 +125,7 @@ function reserve(): void {
  * The page's first Intl formatter of a kind makes the browser list its locales in one call of
  * 120–200 ms with the CPU slowed 4× (SPEC §5 allows Encore no task over 50 ms). That list is kept
  * per process, so a short-lived worker makes those formatters off the main thread, and widgets
- * format once it has answered. A page whose Content-Security-Policy refuses workers from `blob:`
+ * format once it has answered. A page whose Content-Security-Policy refuses workers from `data:`
  * URLs (or requires Trusted Types) would log a refusal: `data-intl-worker="off"` on the script tag
  * skips the worker there (README), and the main thread sets Intl up itself, as without a worker.
  */
@@ -134,9 +135,7 @@ function warmIntl(): Promise<unknown> {
     setTimeout(() => {
       if (script?.dataset['intlWorker'] !== 'off') {
         try {
-          const url = URL.createObjectURL(new Blob(['with(Intl)new NumberFormat,new DateTimeFormat,new ListFormat;postMessage(0);close()']));
-          const worker = new Worker(url);
-          URL.revokeObjectURL(url); // the worker holds its script from construction
+          const worker = new Worker('data:text/javascript,with(Intl)new NumberFormat,new DateTimeFormat,new ListFormat;postMessage(0);close()');
           worker.onmessage = worker.onerror = resolve;
           return void setTimeout(resolve, 3000); // a worker that never answers holds no widget back for long
         } catch {
@@ -149,23 +148,33 @@ function warmIntl(): Promise<unknown> {
 }
 
 /**
+ * The size a widget took in this place last time is a better place than the default. Reading the
+ * place lays the page out, so only when places are stored, and all reads before any write. It runs
+ * as the next frame starts, before that frame's layout and paint (the first paint, with the script
+ * tag's `blocking="render"`), in a callback of its own: the loader's start stays short (SPEC §5).
+ */
+function remembered(found: Element[]): void {
+  try {
+    if (Object.keys(localStorage).some((key) => key.startsWith('encore:place:'))) {
+      const sizes = found.map((el) => localStorage.getItem(placeOf(el, !!encore.config.customerToken)));
+      found.forEach((el, i) => sizes[i] && (el as HTMLElement).style.setProperty('--encore-reserve-block-size', `${sizes[i]}px`));
+    }
+  } catch {
+    /* no storage: the default places */
+  }
+}
+
+/**
  * Defines the widgets under `root`. Each `import()` costs the main thread a few milliseconds (about
  * 5 ms with the CPU slowed 4x), so each widget's imports go in an event-loop task of their own,
  * apart from the loader's start: no long task.
  */
 function discover(root: ParentNode): Promise<unknown[]> {
   const found = [...(root instanceof Element ? [root] : []), ...root.querySelectorAll(':not(:defined)')].filter((el) => widgets[el.localName]);
-  if (found.length) encore.intl ??= warmIntl();
-  // The size a widget took in this place last time is a better place than the default. Reading the
-  // place lays the page out, so only for widgets when places are stored (not for every node a
-  // storefront adds), and all reads before any write.
-  try {
-    if (found.length && Object.keys(localStorage).some((key) => key.startsWith('encore:place:'))) {
-      const sizes = found.map((el) => localStorage.getItem(placeOf(el, !!encore.config.customerToken)));
-      found.forEach((el, i) => sizes[i] && (el as HTMLElement).style.setProperty('--encore-reserve-block-size', `${sizes[i]}px`));
-    }
-  } catch {
-    /* no storage: the default places */
+  if (found.length) {
+    encore.intl ??= warmIntl();
+    requestAnimationFrame(() => remembered(found));
+    setTimeout(loadShared); // in a task before the first widget's own imports
   }
   return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(() => resolve(load(el))))));
 }

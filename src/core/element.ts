@@ -150,8 +150,9 @@ export class EncoreElement extends LitElement {
   protected override scheduleUpdate(): void | Promise<unknown> {
     const catalogs = loadCatalogs(this.#locale, this.#catalogs);
     const arriving = intl ? Promise.all([intl, catalogs]) : catalogs;
-    // Widgets waiting on one catalogue render in tasks of their own once it arrives (nextTask).
-    return arriving ? arriving.then(nextTask).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    // Widgets waiting on one catalogue render in tasks of their own once it arrives (nextTask), and
+    // a first render never joins the task that defined or added the element (SPEC §5, long tasks).
+    return arriving || !this.hasUpdated ? Promise.resolve(arriving).then(nextTask).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   get i18n(): Translator {

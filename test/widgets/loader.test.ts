@@ -73,8 +73,10 @@ describe('encore.js (the loader)', () => {
     document.body.append(box, other);
     try {
       // A tag no other test adds, so its chunk cannot have arrived. The loader meets added tags
-      // through a MutationObserver (a microtask), before they are defined.
+      // through a MutationObserver (a microtask), before they are defined, and sets their places
+      // as the next frame starts.
       await Promise.resolve();
+      await new Promise(requestAnimationFrame);
       const el = box.firstElementChild!;
       expect(el.matches(':not(:defined)') || el.matches(':state(loading)')).to.equal(true);
       expect(getComputedStyle(el).minBlockSize).to.equal('432px');
