@@ -549,7 +549,7 @@ describe('<encore-nps-survey>', () => {
       await el.client.post('/loyalty/redemptions', { rewardId: 'rw_500_off' });
       await pick(el, 9);
       getPart(el, 'submit-button').click();
-      await waitUntil(() => calls.status.length === 2 && calls.responses.length === 1, 'the calls were not made');
+      await waitUntil(() => calls.status.length === 2 && calls.responses.length === 1, 'the calls were not made', { timeout: 5000 });
       await aTimeout(50);
       getPart(el, 'thanks');
       expectNo(el, 'invite-link');
@@ -874,7 +874,7 @@ describe('<encore-nps-survey>', () => {
     const cases: Array<{ name: string; fail: () => Response | Promise<Response>; message: string; attempts: number; timeout?: number; retries?: number }> = [
       { name: 'an unreachable API', fail: () => HttpResponse.error(), message: 'We couldn’t reach the rewards service. Check your connection and try again.', attempts: 2 },
       { name: 'a 500', fail: () => problem(500, 'internal', 'Internal Server Error'), message: 'Something went wrong on our side.', attempts: 2 },
-      { name: 'a timeout', fail: async () => (await delay(1500), HttpResponse.json(asked)), message: 'The rewards service took too long to answer.', attempts: 1, timeout: 200, retries: 0 },
+      { name: 'a timeout', fail: async () => (await delay(3000), HttpResponse.json(asked)), message: 'The rewards service took too long to answer.', attempts: 1, timeout: 1000, retries: 0 },
       { name: 'malformed JSON', fail: () => new HttpResponse('{"ask": tr', { headers: { 'Content-Type': 'application/json' } }), message: 'Something went wrong on our side.', attempts: 1 },
       { name: 'a reply of the wrong shape', fail: () => HttpResponse.json({ ask: 'yes', reason: null, nextAskAt: null }), message: 'Something went wrong on our side.', attempts: 1 },
       { name: 'a reply without `ask`', fail: () => HttpResponse.json({ reason: null, nextAskAt: null }), message: 'Something went wrong on our side.', attempts: 1 },

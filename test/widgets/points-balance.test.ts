@@ -244,10 +244,10 @@ describe('<encore-points-balance>', () => {
       { name: 'a 404 store', fail: () => problem(404, 'store_not_found', 'No such store'), message: 'Something went wrong.', attempts: 1 },
       {
         name: 'a timeout',
-        fail: async () => (await delay(1500), HttpResponse.json(session())),
+        fail: async () => (await delay(3000), HttpResponse.json(session())),
         message: 'The rewards service took too long to answer.',
         attempts: 1,
-        timeout: 200,
+        timeout: 1000,
         retries: 0,
       },
       { name: 'malformed JSON', fail: malformed, message: 'Something went wrong on our side.', attempts: 1 },

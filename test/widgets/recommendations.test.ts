@@ -648,7 +648,7 @@ describe('<encore-recommendations>', () => {
     const cases: Array<{ name: string; fail: () => Response | Promise<Response>; message: string; timeout?: number; token?: string }> = [
       { name: 'an unreachable API', fail: () => HttpResponse.error(), message: 'We couldn’t reach the rewards service. Check your connection and try again.' },
       { name: 'a 500', fail: () => problem(500, 'internal', 'Internal Server Error'), message: 'Something went wrong on our side.' },
-      { name: 'a timeout', fail: async () => (await delay(1500), HttpResponse.json(recs(8))), message: 'The rewards service took too long to answer.', timeout: 200 },
+      { name: 'a timeout', fail: async () => (await delay(3000), HttpResponse.json(recs(8))), message: 'The rewards service took too long to answer.', timeout: 1000 },
       { name: 'malformed JSON', fail: () => new HttpResponse('{"products": [{"id": "prd', { headers: { 'Content-Type': 'application/json' } }), message: 'Something went wrong on our side.' },
       { name: 'a reply without products', fail: () => HttpResponse.json({ productId: null, source: 'co_purchase' }), message: 'Something went wrong on our side.' },
       { name: 'a price that is a string', fail: wrong({ products: [{ ...product(0), price: '1200' }] }), message: 'Something went wrong on our side.' },

@@ -438,7 +438,7 @@ describe('<encore-returns-entry>', () => {
     for (const { name, fail, message, timeout } of [
       { name: 'an unreachable API', fail: () => HttpResponse.error(), message: 'We couldn’t reach the rewards service. Check your connection and try again.' },
       { name: 'a 500', fail: () => problem(500, 'internal'), message: 'Something went wrong on our side.' },
-      { name: 'a timeout', fail: async () => (await delay(1500), HttpResponse.json(found())), message: 'The rewards service took too long to answer.', timeout: 200 },
+      { name: 'a timeout', fail: async () => (await delay(3000), HttpResponse.json(found())), message: 'The rewards service took too long to answer.', timeout: 1000 },
       { name: 'malformed JSON', fail: () => new HttpResponse('{"lookupToken": "lt_', { headers: { 'Content-Type': 'application/json' } }), message: 'Something went wrong on our side.' },
       { name: 'a reply of the wrong shape', fail: () => HttpResponse.json({ ...found(), order: { ...found().order, items: 'none' } }), message: 'Something went wrong on our side.' },
       { name: 'a 400', fail: () => problem(400, 'validation_failed'), message: 'Something went wrong.' },
@@ -917,7 +917,7 @@ describe('<encore-returns-entry>', () => {
     const cases: Array<{ name: string; fail: () => Response | Promise<Response>; message: string; timeout?: number }> = [
       { name: 'an unreachable API', fail: () => HttpResponse.error(), message: 'We couldn’t reach the rewards service. Check your connection and try again.' },
       { name: 'a 500', fail: () => problem(500, 'internal', 'Internal Server Error'), message: 'Something went wrong on our side.' },
-      { name: 'a timeout', fail: async () => (await delay(1500), HttpResponse.json(policy())), message: 'The rewards service took too long to answer.', timeout: 200 },
+      { name: 'a timeout', fail: async () => (await delay(3000), HttpResponse.json(policy())), message: 'The rewards service took too long to answer.', timeout: 1000 },
       { name: 'malformed JSON', fail: () => new HttpResponse('{"refundDays": 3', { headers: { 'Content-Type': 'application/json' } }), message: 'Something went wrong on our side.' },
       { name: 'a reply of the wrong shape', fail: () => HttpResponse.json({ ...policy(), refundDays: '30' }), message: 'Something went wrong on our side.' },
       { name: 'a reply without reasons', fail: () => HttpResponse.json({ ...policy(), reasons: undefined }), message: 'Something went wrong on our side.' },
