@@ -16,18 +16,18 @@ import { messages as referralShare } from './widgets/referral-share/messages.ts'
 import { messages as returnsEntry } from './widgets/returns-entry/messages.ts';
 
 /**
- * Tag → the chunk that defines it, its catalogues (one chunk per locale), and the block size in rem
+ * Tag → the chunk with its element, its catalogues (one chunk per locale), and the block size in rem
  * it reserves until its data shows, for a signed-in shopper and for a guest: the demo store's
  * widgets as loaded in a 347 px column (measured on the benchmark's page, scripts/bench/pages.ts;
  * test/widgets/loader.test.ts checks that the loader applies them).
  */
-const widgets: Record<string, [define: () => Promise<unknown>, messages: MessageLoaders, member: number, guest: number]> = {
-  'encore-points-balance': [() => import('./widgets/points-balance/define.ts'), pointsBalance, 55.875, 44.375],
-  'encore-referral-share': [() => import('./widgets/referral-share/define.ts'), referralShare, 36, 12.25],
-  'encore-rating-prompt': [() => import('./widgets/rating-prompt/define.ts'), ratingPrompt, 25.125, 6.5],
-  'encore-nps-survey': [() => import('./widgets/nps-survey/define.ts'), npsSurvey, 15.375, 15.375],
-  'encore-recommendations': [() => import('./widgets/recommendations/define.ts'), recommendations, 25.9375, 25.9375],
-  'encore-returns-entry': [() => import('./widgets/returns-entry/define.ts'), returnsEntry, 33.875, 33.875],
+const widgets: Record<string, [element: () => Promise<CustomElementConstructor>, messages: MessageLoaders, member: number, guest: number]> = {
+  'encore-points-balance': [() => import('./widgets/points-balance/points-balance.ts').then((m) => m.EncorePointsBalance), pointsBalance, 55.875, 44.375],
+  'encore-referral-share': [() => import('./widgets/referral-share/referral-share.ts').then((m) => m.EncoreReferralShare), referralShare, 36, 12.25],
+  'encore-rating-prompt': [() => import('./widgets/rating-prompt/rating-prompt.ts').then((m) => m.EncoreRatingPrompt), ratingPrompt, 25.125, 6.5],
+  'encore-nps-survey': [() => import('./widgets/nps-survey/nps-survey.ts').then((m) => m.EncoreNpsSurvey), npsSurvey, 15.375, 15.375],
+  'encore-recommendations': [() => import('./widgets/recommendations/recommendations.ts').then((m) => m.EncoreRecommendations), recommendations, 25.9375, 25.9375],
+  'encore-returns-entry': [() => import('./widgets/returns-entry/returns-entry.ts').then((m) => m.EncoreReturnsEntry), returnsEntry, 33.875, 33.875],
 };
 
 /** All of a locale's catalogues in one chunk each, for pages with many kinds of widget. */
@@ -64,23 +64,29 @@ const requested = new Set<string>();
  * Every widget chunk imports the shared chunk; asking for both at once saves a round trip (the
  * browser would otherwise discover the shared chunk only after the widget's arrived).
  */
-let shared: Promise<unknown> | undefined;
-const loadShared = (): Promise<unknown> => (shared ??= import('./core/define.ts').catch(() => (shared = undefined)));
+let shared: Promise<typeof import('./core/define.ts')> | undefined;
+const loadShared = (): Promise<typeof import('./core/define.ts')> =>
+  (shared ??= import('./core/define.ts').catch((error: unknown) => {
+    shared = undefined; // the next widget tries again
+    throw error;
+  }));
 
 function load(el: Element): Promise<unknown> | undefined {
   const tag = el.localName;
   const widget = widgets[tag];
   if (!widget || requested.has(tag) || customElements.get(tag)) return;
   requested.add(tag);
-  void loadShared();
   // The text of the locale this element will show, fetched alongside its code (the element
   // fetches any other locale itself, and a failed download here is retried there).
   const locale = resolveLocale(el.getAttribute('locale') || encore.config.locale, el.closest('[lang]')?.getAttribute('lang'));
   for (const messages of [coreMessages, widget[1]]) messages[locale]().catch(() => undefined);
-  return widget[0]().catch((error: unknown) => {
-    requested.delete(tag); // a later appearance of the tag tries again
-    console.error(`[encore] could not load <${tag}>`, error);
-  });
+  // Defining upgrades the tags on the page: a task apart from evaluating the chunks (SPEC §5).
+  return Promise.all([widget[0](), loadShared()])
+    .then(([element, { define }]) => new Promise<void>((resolve) => setTimeout(() => resolve(define(tag, element)))))
+    .catch((error: unknown) => {
+      requested.delete(tag); // a later appearance of the tag tries again
+      console.error(`[encore] could not load <${tag}>`, error);
+    });
 }
 
 /**
@@ -174,7 +180,7 @@ function discover(root: ParentNode): Promise<unknown[]> {
   if (found.length) {
     encore.intl ??= warmIntl();
     requestAnimationFrame(() => remembered(found));
-    setTimeout(loadShared); // in a task before the first widget's own imports
+    setTimeout(() => loadShared().catch(() => undefined)); // in a task before the first widget's own imports
   }
   return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(() => resolve(load(el))))));
 }
