@@ -136,7 +136,7 @@ function reserve(): void {
  * skips the worker there (README), and the main thread sets Intl up itself, as without a worker.
  */
 function warmIntl(): Promise<unknown> {
-  // Starting a worker costs the main thread 20–45 ms with the CPU slowed 4×: a task of its own.
+  // Starting a worker costs the main thread 5–33 ms with the CPU slowed 4×: a task of its own.
   return new Promise((resolve) =>
     setTimeout(() => {
       if (script?.dataset['intlWorker'] !== 'off') {
