@@ -71,6 +71,9 @@ const loadShared = (): Promise<typeof import('./core/define.ts')> =>
     throw error;
   }));
 
+/** Runs `work` in a task of its own. */
+const nextTask = <T>(work: () => T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(work())));
+
 function load(el: Element): Promise<unknown> | undefined {
   const tag = el.localName;
   const widget = widgets[tag];
@@ -79,10 +82,13 @@ function load(el: Element): Promise<unknown> | undefined {
   // The text of the locale this element will show, fetched alongside its code (the element
   // fetches any other locale itself, and a failed download here is retried there).
   const locale = resolveLocale(el.getAttribute('locale') || encore.config.locale, el.closest('[lang]')?.getAttribute('lang'));
-  for (const messages of [coreMessages, widget[1]]) messages[locale]().catch(() => undefined);
-  // Defining upgrades the tags on the page: a task apart from evaluating the chunks (SPEC §5).
+  setTimeout(() => {
+    for (const messages of [coreMessages, widget[1]]) messages[locale]().catch(() => undefined);
+  });
+  // Preparing the class, then defining it (which upgrades the tags on the page): each a task apart
+  // from evaluating the chunks (SPEC §5).
   return Promise.all([widget[0](), loadShared()])
-    .then(([element, { define }]) => new Promise<void>((resolve) => setTimeout(() => resolve(define(tag, element)))))
+    .then(([element, { define, prepare }]) => nextTask(() => prepare(element)).then(() => nextTask(() => define(tag, element))))
     .catch((error: unknown) => {
       requested.delete(tag); // a later appearance of the tag tries again
       console.error(`[encore] could not load <${tag}>`, error);
@@ -182,7 +188,7 @@ function discover(root: ParentNode): Promise<unknown[]> {
     requestAnimationFrame(() => remembered(found));
     setTimeout(() => loadShared().catch(() => undefined)); // in a task before the first widget's own imports
   }
-  return Promise.all(found.map((el) => new Promise((resolve) => setTimeout(() => resolve(load(el))))));
+  return Promise.all(found.map((el) => nextTask(() => load(el))));
 }
 
 if (!encore.loaderStarted) {

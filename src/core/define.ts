@@ -11,3 +11,14 @@ export function define(tag: string, element: CustomElementConstructor, registry:
   }
   registry.define(tag, element);
 }
+
+/**
+ * Does what defining a Lit element first does to its class, ahead of `define`: reading
+ * `observedAttributes` finalizes the class (its properties and styles) and reading each style's
+ * `styleSheet` parses its CSS. The loader calls it a task before `define`, so that neither joins
+ * the task that upgrades the tags on the page (SPEC §5: no long task over 50 ms at 4× CPU).
+ */
+export function prepare(element: CustomElementConstructor & { observedAttributes?: unknown; elementStyles?: unknown[] }): void {
+  void element.observedAttributes;
+  for (const style of element.elementStyles ?? []) void (style as { styleSheet?: unknown }).styleSheet;
+}
