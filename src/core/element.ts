@@ -4,7 +4,7 @@
  * It knows no particular widget.
  */
 import { ContextConsumer } from '@lit/context';
-import { LitElement, html, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { ApiClient } from './client.ts';
 import { clientFor, provideRuntime, runtimeContext } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -50,6 +50,10 @@ export class EncoreElement extends LitElement {
    */
   #states = this.attachInternals().states;
   #client: { key: string; client: ApiClient } | undefined;
+  /** `later()`: 0 unused, 1 deferred in the render just made, 2 shown from now on. */
+  #later = 0;
+  /** The task that shows what `later()` deferred. */
+  #rest: Promise<void> | undefined;
   #i18n: { layers: Catalog[]; value: Translator } | undefined;
 
   /** Overrides the global API base URL for this widget. */
@@ -69,7 +73,14 @@ export class EncoreElement extends LitElement {
     this.#states?.add('loading');
     this.addController({
       hostUpdated: () => {
-        if (!this.#states?.has('loading') || this.renderRoot.querySelector('[part~="skeleton"]')) return;
+        if (this.#later === 1) {
+          this.#later = 2;
+          this.#rest = nextTask().then(() => {
+            this.#rest = undefined;
+            this.requestUpdate();
+          });
+        }
+        if (this.#rest || !this.#states?.has('loading') || this.renderRoot.querySelector('[part~="skeleton"]')) return;
         this.#states.delete('loading');
         // The size it takes with its data, read after layout (none forced): the next view's place.
         const sizes = new ResizeObserver(([entry]) => {
@@ -155,7 +166,41 @@ export class EncoreElement extends LitElement {
     return arriving || !this.hasUpdated ? Promise.resolve(arriving).then(nextTask).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
+  /**
+   * Content that the first render using it leaves for the next task. A widget's first render pays
+   * for preparing every Lit template it shows, and a long list or form can take it over 50 ms with
+   * the CPU slowed 4× (SPEC §5); a widget passes part of it through here. Until that part is in,
+   * the widget keeps `:state(loading)` and its reserved place, and `updateComplete` waits for it.
+   */
+  protected later<T>(content: () => T): T | typeof nothing {
+    if (this.#later === 2) return content();
+    this.#later = 1;
+    return nothing;
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    return this.#rest ? this.#rest.then(() => this.getUpdateComplete()) : done;
+  }
+
+  /** The translator of the update in progress: a render asks for it many times (SPEC §5). */
+  #rendering: { value?: Translator } | undefined;
+
+  protected override update(changed: PropertyValues): void {
+    this.#rendering = {};
+    try {
+      super.update(changed);
+    } finally {
+      this.#rendering = undefined;
+    }
+  }
+
   get i18n(): Translator {
+    const rendering = this.#rendering;
+    return rendering ? (rendering.value ??= this.#translator()) : this.#translator();
+  }
+
+  #translator(): Translator {
     const locale = this.#locale;
     const { messages } = this.config;
     const found = (source: Catalog | undefined): source is Catalog => source !== undefined;

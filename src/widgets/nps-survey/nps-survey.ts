@@ -228,7 +228,7 @@ export class EncoreNpsSurvey extends EncoreElement {
         ? undefined
         : html`<div part="base skeleton" aria-busy="true">
             <span class="visually-hidden" role="status">${i18n.t('loading')}</span>
-            <div class="ghost" inert aria-hidden="true">${this.#renderSurvey()}</div>
+            <div class="ghost" inert aria-hidden="true">${this.later(() => this.#renderSurvey())}</div>
           </div>`;
     }
     return view === 'failed' || task.value ? html`<form part="base" lang=${i18n.locale} @submit=${this.#submit}>${this.#renderSurvey()}</form>` : undefined;

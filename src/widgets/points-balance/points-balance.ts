@@ -184,7 +184,7 @@ export class EncorePointsBalance extends EncoreElement {
     const member = session.customer;
     const body = member ? this.#renderMember(session, member, format) : this.#renderGuest(session, format);
     return html`<section part="base" lang=${i18n.locale} aria-labelledby="title" @keydown=${this.#onKeydown}>
-      ${body} ${this.#renderEarn(session.program.earn, format)}
+      ${body} ${this.later(() => this.#renderEarn(session.program.earn, format))}
     </section>`;
   }
 

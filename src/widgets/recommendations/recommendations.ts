@@ -328,7 +328,7 @@ export class EncoreRecommendations extends EncoreElement {
 <div id="track" class="track" @scroll=${this.#measure}>${list.map(
       (product, i) =>
         html`<div part="slide" class="card" role="group" aria-roledescription=${slide} aria-label=${i18n.t('rec.of', { n: i + 1, m: list.length })} data-i=${i} ?inert=${i < first || i > last}>${
-          i < from || i > to ? nothing : this.#card(product, i, format)
+          i < from || i > to ? nothing : i < 4 ? this.#card(product, i, format) : this.later(() => this.#card(product, i, format))
         }</div>`,
     )}</div>
 </section>`;
