@@ -147,7 +147,10 @@ function warmIntl(): Promise<unknown> {
     setTimeout(() => {
       if (script?.dataset['intlWorker'] !== 'off') {
         try {
-          const worker = new Worker('data:text/javascript,with(Intl)new NumberFormat,new DateTimeFormat,new ListFormat;postMessage(0);close()');
+          // A date in the page's locale as the widgets write it: its patterns are loaded once per process too.
+          const worker = new Worker(
+            `data:text/javascript,with(Intl)new NumberFormat,new DateTimeFormat("${resolveLocale(encore.config.locale, document.documentElement.lang)}",{dateStyle:"medium"}).format(),new ListFormat;postMessage(0);close()`,
+          );
           worker.onmessage = worker.onerror = resolve;
           return void setTimeout(resolve, 3000); // a worker that never answers holds no widget back for long
         } catch {

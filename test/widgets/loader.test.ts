@@ -9,6 +9,14 @@ import type { EncoreConfig } from '../../src/core/global.ts';
 import { API, getPart, serve, session, sessionHandler, text, waitForState, type Call } from './support.ts';
 
 const TAG = 'encore-points-balance';
+/** The source of each worker the page starts (the loader's Intl warm-up). */
+const workers: string[] = [];
+window.Worker = class extends Worker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    workers.push(decodeURIComponent(String(url)));
+  }
+};
 const configured: Array<Readonly<EncoreConfig>> = [];
 let ready = 0;
 
@@ -103,6 +111,9 @@ describe('encore.js (the loader)', () => {
     // The first widget was added by the test above; a page without one started no worker.
     expect(window.Encore.intl).to.be.instanceOf(Promise);
     expect(await window.Encore.intl).to.be.instanceOf(MessageEvent);
+    // One worker, and it formats a date in the page's locale (ja here) as the widgets do.
+    expect(workers).to.have.length(1);
+    expect(workers[0]).to.match(/^data:text\/javascript,/).and.include('DateTimeFormat("ja",{dateStyle:"medium"})');
   });
 
   it("fetches the page locale's catalogues (the core's and the widget's) and no other", () => {
