@@ -125,7 +125,11 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
     ...bytes.pages.map((pg) => [`all six widgets ≤ 40 KB gzip (${pg.locale})`, `${num(pg.gzip)} B (${num(pg.gzip / KB, 1)} KB)`, holds(pg.gzip <= BUDGET.pageGzip)]),
     ['≤ 3 API requests before interaction (en / ja)', `${reqEn} / ${reqJa} (listed in section 2)`, holds(reqEn <= BUDGET.requests && reqJa <= BUDGET.requests)],
     ['no layout shift caused by a widget (CLS at 4×, worst run with / without Encore; repeat views at 900 px in section 4)', `${num(longest(clsWith), 3)} / ${num(longest(clsWithout), 3)}`, holds(longest(clsWith) <= longest(clsWithout) + 0.001)],
-    ['no long task over 50 ms from Encore\'s scripts at 4× CPU (longest Encore script in a long animation frame)', `${ms(maxEncoreLoaf)} ms`, holds(maxEncoreLoaf <= 50)],
+    [
+      'no long task over 50 ms from Encore\'s scripts at 4× CPU (longest Encore script in a long animation frame)',
+      `${ms(maxEncoreLoaf)} ms (longest per run: ${withT.map((r) => ms(longest(encoreScriptsInLoaf([r])))).join(', ')})`,
+      holds(maxEncoreLoaf <= 50),
+    ],
     ...['session', 'recommendations'].map((e) => {
       const point = at500(e);
       return [`${e} read p99 ≤ 50 ms at 500 req/s on SQLite (paced)`, point ? `${point.truncated ? '≥ ' : ''}${num(point.p99)} ms (${num(point.achieved)} req/s answered)` : 'not measured', point ? holds(point.p99 <= BUDGET.p99 && point.errors + point.timeouts + point.non2xx === 0) : '–'];
