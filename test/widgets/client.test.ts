@@ -182,19 +182,30 @@ describe('ApiClient', () => {
     });
 
     it('backs off exponentially between attempts (full jitter)', async () => {
-      // Keep the jitter in its upper half so the waits have a floor: 150–300 ms, then 300–600 ms.
+      // The jitter drawn is 0.5 every time, so the waits asked for are half of 300, 600 and 1,200 ms.
+      // They are read from the timers the client sets: the wall clock only shows that the waits
+      // happened (a floor), since a loaded machine stretches them by any amount.
       const random = Math.random;
-      Math.random = () => 0.5 + random() * 0.49;
+      const setTimer = window.setTimeout;
+      const asked: number[] = [];
+      Math.random = () => 0.5;
+      window.setTimeout = ((handler: TimerHandler, ms?: number, ...rest: unknown[]) => {
+        asked.push(ms ?? 0);
+        return setTimer(handler, ms, ...rest);
+      }) as typeof window.setTimeout;
       try {
         const times: number[] = [];
         serve(timed(times, () => problem(503, 'internal')));
-        await rejection(client({ retries: 2 }).get('/session'));
-        expect(times).to.have.length(3);
-        const [first, second] = [times[1]! - times[0]!, times[2]! - times[1]!];
-        expect(first).to.be.within(140, 300 + 250);
-        expect(second).to.be.within(290, 600 + 250);
+        await rejection(client({ retries: 3, timeout: 2000 }).get('/session'));
+        expect(times).to.have.length(4);
+        const waits = asked.filter((ms) => ms !== 2000 && ms > 0); // not the per-attempt timeouts
+        expect(waits).to.deep.equal([150, 300, 600]);
+        expect(times[1]! - times[0]!).to.be.at.least(140);
+        expect(times[2]! - times[1]!).to.be.at.least(290);
+        expect(times[3]! - times[2]!).to.be.at.least(590);
       } finally {
         Math.random = random;
+        window.setTimeout = setTimer;
       }
     });
 
