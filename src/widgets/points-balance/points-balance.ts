@@ -239,7 +239,7 @@ export class EncorePointsBalance extends EncoreElement {
       <h3>${i18n.t('pb.rewards')}</h3>
       ${session.program.rewards.length
         ? html`<ul class="rewards">
-            ${session.program.rewards.map((reward) => this.#renderReward(reward, member, format))}
+            ${this.later(() => session.program.rewards.map((reward) => this.#renderReward(reward, member, format)))}
           </ul>`
         : html`<p part="empty">${i18n.t('pb.noRewards')}</p>`}`;
   }
