@@ -21,6 +21,7 @@ import {
   text,
   waitForPart,
   waitForState,
+  watchFirstPass,
   widgetText,
   type Call,
 } from './support.ts';
@@ -131,6 +132,22 @@ describe('<encore-points-balance>', () => {
       expect(text(tenPercent)).to.contain('10% off').and.contain('2,000 points').and.contain('160 points more needed');
       expect(tenPercent.querySelector('[part~="redeem-button"]')).to.equal(null);
       expect(parts(el, 'redeem-button')).to.have.length(2);
+    });
+
+    it('adds its rewards and ways to earn a task later, moving nothing it showed first', async () => {
+      serve(sessionHandler([]));
+      configure({ customerToken: TOKEN });
+      const el = document.createElement('encore-points-balance') as EncorePointsBalance;
+      const pass = watchFirstPass(el, () => part(el, 'balance') !== null);
+      try {
+        await waitForState(el, 'data');
+        expect(parts(el, 'reward')).to.have.length(3);
+        expect(parts(el, 'earn-rule')).to.have.length(5);
+        expect(pass.shown()).to.be.below(el.shadowRoot!.querySelectorAll('*').length);
+        pass.unmoved();
+      } finally {
+        el.remove();
+      }
     });
 
     it('lists the ways to earn with money in the store’s currency', async () => {

@@ -10,7 +10,7 @@ import type { PendingReviews, ReviewsCreated } from '../../contract/types.ts';
 import type { Outbox } from '../../src/core/outbox.ts';
 import { EncoreRatingPrompt } from '../../src/widgets/rating-prompt/define.ts';
 import type { RatingSubmitDetail } from '../../src/widgets/rating-prompt/rating-prompt.ts';
-import { API, configure as configureEncore, focused, gate, getPart, member, part, parts, problem, serve, session, sessionHandler, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure as configureEncore, focused, gate, getPart, member, part, parts, problem, serve, session, sessionHandler, text, waitForPart, waitForState, watchFirstPass, widgetText, type Call } from './support.ts';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXNfaGFuYWtvIn0.sig';
 const ORDER_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcmRfMTAwMSJ9.sig';
@@ -217,6 +217,22 @@ describe('<encore-rating-prompt>', () => {
       const submit = getPart<HTMLButtonElement>(el, 'submit-button');
       expect(submit.disabled).to.equal(true);
       expect(text(submit)).to.equal('Submit');
+    });
+
+    it('adds the items after the first a task later, moving nothing it showed first', async () => {
+      serve(pendingHandler());
+      configure({ customerToken: TOKEN });
+      const el = document.createElement('encore-rating-prompt') as EncoreRatingPrompt;
+      el.setAttribute('order', 'ord_1001');
+      const pass = watchFirstPass(el, () => part(el, 'item') !== null);
+      try {
+        await waitForState(el, 'data');
+        expect(parts(el, 'item')).to.have.length(2);
+        expect(pass.shown()).to.be.below(el.shadowRoot!.querySelectorAll('*').length);
+        pass.unmoved();
+      } finally {
+        el.remove();
+      }
     });
 
     it('names each group after its item and each star by its value', async () => {

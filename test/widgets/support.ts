@@ -327,3 +327,30 @@ export async function waitForState(el: Element, state: State, timeout = 5000): P
   await waitUntil(is, `the widget never reached the ${state} state: ${el.shadowRoot ? widgetText(el) : ''}`, { timeout, interval: 10 });
   await (el as Element & { updateComplete?: Promise<unknown> }).updateComplete;
 }
+
+/**
+ * Connects `el` and notes where every element of its shadow root is at its first render with data
+ * (the first render for which `ready` holds): a first render with data comes in two tasks
+ * (`later()` in src/core/element.ts), and the second may add content but must move nothing the
+ * first showed. `unmoved()`, once the widget has its data, checks exactly that.
+ */
+export function watchFirstPass(el: HTMLElement & { addController(controller: { hostUpdated(): void }): void }, ready: () => boolean): { shown: () => number; unmoved: () => void } {
+  let first: Array<[Element, number, number]> | undefined;
+  el.addController({
+    hostUpdated: () => {
+      if (first || !ready()) return;
+      first = [...el.shadowRoot!.querySelectorAll('*')].map((node) => [node, node.getBoundingClientRect().top, node.getBoundingClientRect().left]);
+    },
+  });
+  document.body.append(el);
+  return {
+    shown: () => first?.length ?? 0,
+    unmoved: () => {
+      expect(first, 'no render with data was seen').not.to.equal(undefined);
+      for (const [node, top, left] of first!) {
+        const now = node.getBoundingClientRect();
+        expect([node.isConnected, now.top, now.left], `<${node.localName} part="${node.getAttribute('part') ?? ''}">`).to.deep.equal([true, top, left]);
+      }
+    },
+  };
+}

@@ -287,15 +287,18 @@ export class EncoreRatingPrompt extends EncoreElement {
       <ul>
         ${items.map((item, i) => (i ? this.later(() => this.#renderItem(item, i)) : this.#renderItem(item, i)))}
       </ul>
-      ${step.kind === 'idle' && (step.error || step.notice)
-        ? html`<p part=${step.error ? 'error' : 'notice'} role=${step.error ? 'alert' : 'status'}>
-            ${step.error ? this.errorMessage(step.error) : i18n.t(step.notice!)}
-          </p>`
-        : nothing}
-      <button part="submit-button" type="button" ?disabled=${!rated || sending} @click=${() => this.#submit(data)}>
-        ${i18n.t(sending ? 'rp.sending' : 'rp.submit')}
-      </button>
-      <p class="visually-hidden" role="status">${sending ? i18n.t('rp.sending') : ''}</p>`;
+      ${this.later(
+        // With the items after the first (a task later, SPEC §5), so that nothing shown moves then.
+        () => html`${step.kind === 'idle' && (step.error || step.notice)
+            ? html`<p part=${step.error ? 'error' : 'notice'} role=${step.error ? 'alert' : 'status'}>
+                ${step.error ? this.errorMessage(step.error) : i18n.t(step.notice!)}
+              </p>`
+            : nothing}
+          <button part="submit-button" type="button" ?disabled=${!rated || sending} @click=${() => this.#submit(data)}>
+            ${i18n.t(sending ? 'rp.sending' : 'rp.submit')}
+          </button>
+          <p class="visually-hidden" role="status">${sending ? i18n.t('rp.sending') : ''}</p>`,
+      )}`;
   }
 
   #renderItem(item: PendingReviews['items'][number], i: number): TemplateResult {
