@@ -171,9 +171,10 @@ export class EncoreElement extends LitElement {
    * for preparing every Lit template it shows, and a long list or form can take it over 50 ms with
    * the CPU slowed 4× (SPEC §5); a widget passes part of it through here. Until that part is in,
    * the widget keeps `:state(loading)` and its reserved place, and `updateComplete` waits for it.
+   * With `now`, the content is shown at once (the first items of a list the rest of which waits).
    */
-  protected later<T>(content: () => T): T | typeof nothing {
-    if (this.#later === 2) return content();
+  protected later<T>(content: () => T, now = false): T | typeof nothing {
+    if (now || this.#later === 2) return content();
     this.#later = 1;
     return nothing;
   }

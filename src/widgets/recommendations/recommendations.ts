@@ -64,6 +64,8 @@ const FLUSH_MS = 4000;
 const BATCH = 100;
 /** Slides rendered with content before the first measurement. */
 const FIRST = 12;
+/** Slides whose content comes with the carousel's first render; the others' a task later (`later()`). */
+const SOON = 4;
 
 const index = (el: Element | null | undefined): number => Number((el as HTMLElement | null)?.dataset['i'] ?? -1);
 
@@ -328,7 +330,7 @@ export class EncoreRecommendations extends EncoreElement {
 <div id="track" class="track" @scroll=${this.#measure}>${list.map(
       (product, i) =>
         html`<div part="slide" class="card" role="group" aria-roledescription=${slide} aria-label=${i18n.t('rec.of', { n: i + 1, m: list.length })} data-i=${i} ?inert=${i < first || i > last}>${
-          i < from || i > to ? nothing : i < 4 ? this.#card(product, i, format) : this.later(() => this.#card(product, i, format))
+          i < from || i > to ? nothing : this.later(() => this.#card(product, i, format), i < SOON)
         }</div>`,
     )}</div>
 </section>`;
