@@ -71,7 +71,12 @@ const loadShared = (): Promise<typeof import('./core/define.ts')> =>
     throw error;
   }));
 
-/** Runs `work` in a task of its own. */
+/**
+ * Runs `work` in a task of its own. The core's `nextTask` (core/task.ts) does the same for widgets;
+ * this copy keeps the loader's callbacks in encore.js and the widgets' in the shared chunk, so
+ * long-animation-frame entries tell the loader's work from a widget's (and sharing it would move a
+ * core module into the loader).
+ */
 const nextTask = <T>(work: () => T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(work())));
 
 function load(el: Element): Promise<unknown> | undefined {
