@@ -90,16 +90,29 @@ describe('preparing a class a task before defining it', () => {
         return html`<p part="base">ready</p>`;
       }
     }
-    expect(Object.hasOwn(Prepared, 'elementStyles')).to.equal(false);
-    prepare(Prepared);
-    expect(Object.hasOwn(Prepared, 'elementStyles')).to.equal(true);
+    let el: Prepared;
+    // Counts the CSS parsed into constructed sheets (what a style's `styleSheet` does the first time).
+    const replaceSync = CSSStyleSheet.prototype.replaceSync;
+    let parsed = 0;
+    CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
+      parsed++;
+      return replaceSync.call(this, text);
+    };
+    try {
+      expect(Object.hasOwn(Prepared, 'elementStyles')).to.equal(false);
+      prepare(Prepared);
+      expect(Object.hasOwn(Prepared, 'elementStyles')).to.equal(true);
+      expect(parsed, 'its own style parsed by prepare()').to.be.at.least(1);
+      parsed = 0;
+      define('encore-test-prepared', Prepared);
+      el = document.createElement('encore-test-prepared') as Prepared;
+      document.body.append(el);
+      await el.updateComplete;
+    } finally {
+      CSSStyleSheet.prototype.replaceSync = replaceSync;
+    }
+    expect(parsed, 'nothing left to parse when the tag is defined and its element connected').to.equal(0);
     const sheets = Prepared.elementStyles.map((style) => (style instanceof CSSStyleSheet ? style : style.styleSheet));
-    expect(sheets.every((sheet) => sheet instanceof CSSStyleSheet)).to.equal(true);
-
-    define('encore-test-prepared', Prepared);
-    const el = document.createElement('encore-test-prepared') as Prepared;
-    document.body.append(el);
-    await el.updateComplete;
     // The sheets made ahead are the ones the element adopts.
     expect(el.shadowRoot!.adoptedStyleSheets).to.include(sheets.at(-1));
     expect(getComputedStyle(el.shadowRoot!.querySelector('p')!).color).to.equal('rgb(1, 2, 3)');
