@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, LedgerKind, PointsLedgerTable } from './db.ts';
-import { isSqlite } from './db.ts';
+import { isSqlite, prepared } from './db.ts';
 import type { Program, Member } from '../contract/types.ts';
 import { newId } from './ids.ts';
 
@@ -115,13 +115,12 @@ export function tierFor(program: Program, tierPoints: number): { tier: string; n
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+const ledgerRows = prepared((db, a: { store: string; customer: string }) =>
+  db.selectFrom('points_ledger').select(['id', 'kind', 'points', 'created_at', 'expires_at', 'ref']).where('store_id', '=', a.store).where('customer_id', '=', a.customer),
+);
+
 export async function loadLedger(db: Db, storeId: string, customerId: string): Promise<LedgerRow[]> {
-  return db
-    .selectFrom('points_ledger')
-    .select(['id', 'kind', 'points', 'created_at', 'expires_at', 'ref'])
-    .where('store_id', '=', storeId)
-    .where('customer_id', '=', customerId)
-    .execute();
+  return ledgerRows(db, { store: storeId, customer: customerId });
 }
 
 /** Lock the customer row for the rest of the transaction (PostgreSQL); SQLite serialises transactions already. */
@@ -187,8 +186,12 @@ export function memberOf(program: Program, customer: { id: string; name: string 
 }
 
 /** Make sure a customer row exists for a verified token subject (the merchant vouches for it). */
+const customerRow = prepared((db, a: { store: string; customer: string }) =>
+  db.selectFrom('customers').select(['id', 'name']).where('store_id', '=', a.store).where('id', '=', a.customer),
+);
+
 export async function ensureCustomer(db: Kysely<DB>, storeId: string, customerId: string, now: Date): Promise<{ id: string; name: string }> {
-  const row = await db.selectFrom('customers').select(['id', 'name']).where('store_id', '=', storeId).where('id', '=', customerId).executeTakeFirst();
+  const [row] = await customerRow(db, { store: storeId, customer: customerId });
   if (row) return row;
   await db
     .insertInto('customers')

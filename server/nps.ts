@@ -14,7 +14,7 @@
  * deadlock) makes concurrent answers from one shopper wait for each other.
  */
 import { sql, type Kysely } from 'kysely';
-import { isSqlite, type DB, type Database } from './db.ts';
+import { isSqlite, prepared, type DB, type Database, type PreparedQuery } from './db.ts';
 import type { NpsResponse, NpsResponseRequest, NpsStatus } from '../contract/nps.ts';
 import { ApiError } from './problem.ts';
 import { newId } from './ids.ts';
@@ -55,20 +55,38 @@ function subjectsOf(shopper: Shopper): string[] {
 
 /** The newest row of a table for the shopper (any of their subjects) after `since`. */
 async function latestSince(db: Kysely<DB>, table: 'nps_responses' | 'nps_dismissals', storeId: string, shopper: Shopper, since: string): Promise<string | null> {
-  const row = await db
-    .selectFrom(table)
-    .select((eb) => eb.fn.max('created_at').as('last'))
-    .where('store_id', '=', storeId)
-    .where('created_at', '>', since)
-    .where((eb) =>
-      eb.or([
-        eb('subject', 'in', subjectsOf(shopper)),
-        ...(shopper.visitorId !== null ? [eb('visitor_id', '=', shopper.visitorId)] : []),
-      ]),
-    )
-    .executeTakeFirst();
+  const subjects = subjectsOf(shopper);
+  const shape = `${table} ${subjects.length} ${shopper.visitorId !== null}`;
+  let query = latestQueries.get(shape);
+  if (query === undefined) {
+    // One query per table and shopper shape (how many subjects, whether a visitor id is matched too).
+    query = prepared((db, a: LatestArgs) =>
+      db
+        .selectFrom(table)
+        .select((eb) => eb.fn.max('created_at').as('last'))
+        .where('store_id', '=', a.store)
+        .where('created_at', '>', a.since)
+        .where((eb) =>
+          eb.or([
+            eb('subject', 'in', subjects.map((_, i) => (i ? a.subject1 : a.subject0))),
+            ...(shopper.visitorId !== null ? [eb('visitor_id', '=', a.visitor)] : []),
+          ]),
+        ),
+    );
+    latestQueries.set(shape, query);
+  }
+  const [row] = await query(db, { store: storeId, since, subject0: subjects[0] ?? null, subject1: subjects[1] ?? null, visitor: shopper.visitorId });
   return row?.last ?? null;
 }
+
+interface LatestArgs extends Record<string, string | null> {
+  store: string;
+  since: string;
+  subject0: string | null;
+  subject1: string | null;
+  visitor: string | null;
+}
+const latestQueries = new Map<string, PreparedQuery<LatestArgs, { last: string | null }>>();
 
 const plusDays = (iso: string, days: number): string => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 

@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, ReferralVisitsTable } from './db.ts';
+import { prepared, type DB, type ReferralVisitsTable } from './db.ts';
 import type { Store } from './stores.ts';
 import type { ReferralInfo, ReferralOutcome, ReferralVisit, ReferralVisitRequest } from '../contract/types.ts';
 import { ApiError } from './problem.ts';
@@ -48,9 +48,13 @@ export function newReferralCode(name: string, attempt = 0): string {
  * primary key (store, customer) lets one insert win, and a clash with another customer's code
  * (unique (store, code)) is retried with a new code.
  */
+const codeRow = prepared((db, a: { store: string; customer: string }) =>
+  db.selectFrom('referral_codes').select('code').where('store_id', '=', a.store).where('customer_id', '=', a.customer),
+);
+
 async function referralCodeFor(db: Kysely<DB>, storeId: string, customer: { id: string; name: string }, at: Date): Promise<string> {
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
-    const row = await db.selectFrom('referral_codes').select('code').where('store_id', '=', storeId).where('customer_id', '=', customer.id).executeTakeFirst();
+    const [row] = await codeRow(db, { store: storeId, customer: customer.id });
     if (row) return row.code;
     await db
       .insertInto('referral_codes')
@@ -74,26 +78,22 @@ function sourceHash(store: Store, ip: string): string {
   return createHmac('sha256', store.secrets[0] ?? store.id).update(ip).digest('hex');
 }
 
-/** GET referrals/me: the code, the link, both rewards and the stats. */
-export async function referralInfo(db: Kysely<DB>, store: Store, customer: { id: string; name: string }, at: Date): Promise<ReferralInfo> {
-  const s = store.settings.referral;
-  const code = await referralCodeFor(db, store.id, customer, at);
-  const nowIso = at.toISOString();
-  // The four stats in one statement (scalar subqueries): this runs on every signed-in page's session read.
-  const stats = await db
+/** The referrer's four numbers in one statement (scalar subqueries). */
+const referralStats = prepared((db, a: { store: string; customer: string; now: string }) =>
+  db
     .selectNoFrom((eb) => [
       eb
         .selectFrom('referral_visits')
         .select((e) => e.fn.count<string | number>('visitor_id').distinct().as('n'))
-        .where('store_id', '=', store.id)
-        .where('referrer_id', '=', customer.id)
+        .where('store_id', '=', a.store)
+        .where('referrer_id', '=', a.customer)
         .as('visits'),
       eb
         .selectFrom('referral_visits as v')
         .select((e) => e.fn.count<string | number>('v.visitor_id').distinct().as('n'))
-        .where('v.store_id', '=', store.id)
-        .where('v.referrer_id', '=', customer.id)
-        .where('v.expires_at', '>', nowIso)
+        .where('v.store_id', '=', a.store)
+        .where('v.referrer_id', '=', a.customer)
+        .where('v.expires_at', '>', a.now)
         .where((e) =>
           e.not(
             e.exists(
@@ -109,23 +109,30 @@ export async function referralInfo(db: Kysely<DB>, store: Store, customer: { id:
       eb
         .selectFrom('referrals')
         .select((e) => e.fn.countAll<string | number>().as('n'))
-        .where('store_id', '=', store.id)
-        .where('referrer_id', '=', customer.id)
+        .where('store_id', '=', a.store)
+        .where('referrer_id', '=', a.customer)
         .where('status', '=', 'rewarded')
         .as('friends'),
       // Only the referrer's side: a customer who was once referred also has a friend-side 'referral' entry.
       eb
         .selectFrom('points_ledger')
         .select((e) => e.fn.sum<string | number | null>('points').as('n'))
-        .where('store_id', '=', store.id)
-        .where('customer_id', '=', customer.id)
+        .where('store_id', '=', a.store)
+        .where('customer_id', '=', a.customer)
         .where('kind', '=', 'referral')
         .where('ref', 'in', (e) =>
-          e.selectFrom('referrals').select('order_id').where('store_id', '=', store.id).where('referrer_id', '=', customer.id),
+          e.selectFrom('referrals').select('order_id').where('store_id', '=', a.store).where('referrer_id', '=', a.customer),
         )
         .as('points'),
-    ])
-    .executeTakeFirst();
+    ]),
+);
+
+/** GET referrals/me: the code, the link, both rewards and the stats. */
+export async function referralInfo(db: Kysely<DB>, store: Store, customer: { id: string; name: string }, at: Date): Promise<ReferralInfo> {
+  const s = store.settings.referral;
+  const code = await referralCodeFor(db, store.id, customer, at);
+  // This runs on every signed-in page's session read.
+  const [stats] = await referralStats(db, { store: store.id, customer: customer.id, now: at.toISOString() });
   return {
     code,
     url: referralUrl(s.landingUrl, code),

@@ -9,7 +9,7 @@
  * does not exist, so order ids cannot be probed with a valid token for another order.
  */
 import type { Kysely } from 'kysely';
-import type { DB, Database, ReviewsTable } from './db.ts';
+import { prepared, type PreparedQuery, type DB, type Database, type ReviewsTable } from './db.ts';
 import type { Program } from '../contract/types.ts';
 import type { PendingReviews, ProductReviews, ReviewRequest, ReviewsCreated } from '../contract/reviews.ts';
 import { ApiError } from './problem.ts';
@@ -50,47 +50,58 @@ export async function ownedOrder(db: Kysely<DB>, storeId: string, orderId: strin
 }
 
 /** The order's items with catalogue data, optionally only those not reviewed yet or one product. */
+/** orderItems' queries by shape: bit 0 with a product, bit 1 unreviewed items only. */
+const itemQueries: PreparedQuery<{ store: string; order: string; product: string | null }, ItemRow>[] = [];
+type ItemRow = { product_id: string; item_title: string | null; title: string | null; url: string | null; image: string | null };
+
 async function orderItems(
   db: Kysely<DB>,
   storeId: string,
   orderId: string,
   opts: { unreviewedOnly: boolean; productId?: string },
 ): Promise<ReviewableItem[]> {
-  let q = db
-    .selectFrom('order_items as oi')
-    .leftJoin('products as p', (j) => j.onRef('p.store_id', '=', 'oi.store_id').onRef('p.id', '=', 'oi.product_id'))
-    .select(['oi.product_id', 'oi.title as item_title', 'p.title', 'p.url', 'p.image'])
-    .where('oi.store_id', '=', storeId)
-    .where('oi.order_id', '=', orderId);
-  if (opts.productId !== undefined) q = q.where('oi.product_id', '=', opts.productId);
-  if (opts.unreviewedOnly) {
-    q = q.where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reviews as r')
-            .select('r.id')
-            .whereRef('r.store_id', '=', 'oi.store_id')
-            .whereRef('r.order_id', '=', 'oi.order_id')
-            .whereRef('r.product_id', '=', 'oi.product_id'),
+  const shape = Number(opts.productId !== undefined) + 2 * Number(opts.unreviewedOnly);
+  const query = (itemQueries[shape] ??= prepared((db, a: { store: string; order: string; product: string | null }) => {
+    let q = db
+      .selectFrom('order_items as oi')
+      .leftJoin('products as p', (j) => j.onRef('p.store_id', '=', 'oi.store_id').onRef('p.id', '=', 'oi.product_id'))
+      .select(['oi.product_id', 'oi.title as item_title', 'p.title', 'p.url', 'p.image'])
+      .where('oi.store_id', '=', a.store)
+      .where('oi.order_id', '=', a.order);
+    if (opts.productId !== undefined) q = q.where('oi.product_id', '=', a.product!);
+    if (opts.unreviewedOnly) {
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('reviews as r')
+              .select('r.id')
+              .whereRef('r.store_id', '=', 'oi.store_id')
+              .whereRef('r.order_id', '=', 'oi.order_id')
+              .whereRef('r.product_id', '=', 'oi.product_id'),
+          ),
         ),
-      ),
-    );
-  }
-  const rows = await q.orderBy('oi.product_id').execute();
+      );
+    }
+    return q.orderBy('oi.product_id');
+  }));
+  const rows = await query(db, { store: storeId, order: orderId, product: opts.productId ?? null });
   return rows.map((r) => ({ productId: r.product_id, title: r.title ?? r.item_title ?? r.product_id, url: r.url, image: r.image }));
 }
 
 /** The customer's newest order: the one a thank-you page asks about (the session's `pendingReviews`). */
-export async function newestOrder(db: Kysely<DB>, storeId: string, customerId: string): Promise<ReviewableOrder | null> {
-  const row = await db
+const newestOrderRow = prepared((db, a: { store: string; customer: string }) =>
+  db
     .selectFrom('orders')
     .select(['id', 'customer_id', 'status'])
-    .where('store_id', '=', storeId)
-    .where('customer_id', '=', customerId)
+    .where('store_id', '=', a.store)
+    .where('customer_id', '=', a.customer)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1),
+);
+
+export async function newestOrder(db: Kysely<DB>, storeId: string, customerId: string): Promise<ReviewableOrder | null> {
+  const [row] = await newestOrderRow(db, { store: storeId, customer: customerId });
   return row ? { id: row.id, customerId: row.customer_id, status: row.status } : null;
 }
 

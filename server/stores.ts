@@ -1,5 +1,5 @@
 /** Store settings, read from the `stores` table with their JSON columns parsed. */
-import type { Database, StoreRow } from './db.ts';
+import { prepared, type Database, type StoreRow } from './db.ts';
 import type { Program, StoreInfo } from '../contract/types.ts';
 import { resolveSettings, type SettingsOverrides, type StoreSettings } from './settings.ts';
 
@@ -50,8 +50,10 @@ function sameRow(a: StoreRow, b: StoreRow): boolean {
  * JSON columns and the settings merge cost more than the primary-key read. The parsed Store is
  * shared by the requests that read the same row, so it must be treated as immutable.
  */
+const storeRow = prepared((db, a: { id: string }) => db.selectFrom('stores').selectAll().where('id', '=', a.id));
+
 export async function findStore(db: Database, id: string): Promise<Store | undefined> {
-  const row = await db.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await storeRow(db, { id });
   if (!row) return undefined;
   const hit = parsed.get(row.id);
   if (hit !== undefined && sameRow(hit.row, row)) return hit.store;

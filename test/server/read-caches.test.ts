@@ -1,6 +1,6 @@
 /**
- * The caches behind the storefront reads (SPEC §5): parsed stores, verified customer tokens, and
- * (SQLite) prepared statements. Each must never change an answer: a store change is seen by the
+ * The caches behind the storefront reads (SPEC §5): parsed stores, verified customer tokens,
+ * queries compiled once (prepared()), and (SQLite) prepared statements. Each must never change an answer: a store change is seen by the
  * next read, a remembered token still expires and still dies with its secret.
  */
 import { test, before, after } from 'node:test';
@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import SQLite from 'better-sqlite3';
 import type { Database } from '../../server/db.ts';
-import { cachingStatements } from '../../server/db.ts';
+import { sql } from 'kysely';
+import { cachingStatements, prepared } from '../../server/db.ts';
 import { findStore } from '../../server/stores.ts';
 import { makeDb, makeApp, addCustomer, token, NOW, STORE, SECRET, OLD_SECRET } from './helpers.ts';
 
@@ -148,4 +149,39 @@ test('SQLite statements are prepared once per SQL text, bounded, and streaming g
   assert.equal(prepared - before, 4);
   cached.close();
   assert.equal(sqlite.open, false);
+});
+
+test('prepared(): built and compiled once, run with each call\'s values, in or out of a transaction', async () => {
+  await addCustomer(db, 'cus_prep_a', 'Aiko');
+  await addCustomer(db, 'cus_prep_b', 'Ben');
+  let built = 0;
+  const names = prepared((db, a: { store: string; ids0: string; ids1: string }) => {
+    built++;
+    return db.selectFrom('customers').select(['id', 'name']).where('store_id', '=', a.store).where('id', 'in', [a.ids0, a.ids1]).orderBy('id').limit(5);
+  });
+  const run = (ids0: string, ids1: string, on: Database = db) => names(on, { store: STORE, ids0, ids1 });
+  assert.deepEqual(await run('cus_prep_a', 'nobody'), [{ id: 'cus_prep_a', name: 'Aiko' }]);
+  assert.deepEqual(await run('cus_prep_b', 'cus_prep_a'), [
+    { id: 'cus_prep_a', name: 'Aiko' },
+    { id: 'cus_prep_b', name: 'Ben' },
+  ]);
+  assert.deepEqual(await run('nobody', 'nobody either'), []);
+  // Inside a transaction it sees that transaction's own writes; a rollback takes them away.
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await trx.updateTable('customers').set({ name: 'Aiko K.' }).where('store_id', '=', STORE).where('id', '=', 'cus_prep_a').execute();
+      assert.deepEqual(await run('cus_prep_a', 'nobody', trx), [{ id: 'cus_prep_a', name: 'Aiko K.' }]);
+      throw new Error('roll back');
+    })
+    .catch((error: Error) => assert.equal(error.message, 'roll back'));
+  assert.deepEqual(await run('cus_prep_a', 'nobody'), [{ id: 'cus_prep_a', name: 'Aiko' }]);
+  assert.equal(built, 1);
+});
+
+test('prepared(): an argument computed with or written into the SQL is refused when it compiles', async () => {
+  const computed = prepared((db, a: { name: string }) => db.selectFrom('customers').select('id').where('name', 'like', `${a.name}%`));
+  await assert.rejects(computed(db, { name: 'Ai' }), /computed with/);
+  const written = prepared((db, a: { name: string }) => db.selectFrom('customers').select('id').where('name', '=', sql.lit(a.name)));
+  await assert.rejects(written(db, { name: 'Aiko' }), /into the SQL text/);
 });
