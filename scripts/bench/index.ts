@@ -15,7 +15,7 @@ import pg from 'pg';
 import { dropPostgresSchema } from '../../server/db.ts';
 import { measure, pageFiles } from '../size.ts';
 import { launch, measurePage, type Run } from './browser.ts';
-import { autocannon, paced } from './load.ts';
+import { autocannon, cpuShare, cpuTimes, paced, type LoadPoint } from './load.ts';
 import { writeReport, type Results } from './report.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -86,6 +86,19 @@ async function quiesce(server: BenchServer): Promise<void> {
   }
 }
 
+/**
+ * A load point with what else happened meanwhile: the server's longest event-loop stall and the
+ * machine's CPU shares (steal: time the hypervisor ran something else on our CPUs).
+ */
+async function watched<T extends LoadPoint>(server: BenchServer, run: () => Promise<T>): Promise<T & { stallMs?: number; stealPct?: number; idlePct?: number }> {
+  const stall = async () => ((await (await fetch(`${server.url}/bench/stall`)).json()) as { maxMs: number }).maxMs;
+  await stall();
+  const before = cpuTimes();
+  const point = await run();
+  const share = cpuShare(before, cpuTimes());
+  return { ...point, stallMs: await stall(), ...share };
+}
+
 async function loadTests(server: BenchServer): Promise<Results['load'][number]['points']> {
   const headers = { authorization: `Bearer ${server.token}`, accept: 'application/json' };
   const endpoints = [
@@ -97,12 +110,12 @@ async function loadTests(server: BenchServer): Promise<Results['load'][number]['
     await paced(server.url + endpoint.path, 100, 2, headers); // warm-up, not reported
     for (const rate of RATES) {
       await quiesce(server);
-      const a = await autocannon(server.url + endpoint.path, rate, LOAD_SECONDS, headers);
+      const a = await watched(server, () => autocannon(server.url + endpoint.path, rate, LOAD_SECONDS, headers));
       points.push({ tool: 'autocannon', endpoint: endpoint.name, path: endpoint.path, ...a });
       await quiesce(server);
-      const b = await paced(server.url + endpoint.path, rate, PACED_SECONDS, headers);
+      const b = await watched(server, () => paced(server.url + endpoint.path, rate, PACED_SECONDS, headers));
       points.push({ tool: 'paced', endpoint: endpoint.name, path: endpoint.path, ...b });
-      const say = (x: typeof a) => `${x.achieved.toFixed(0)}/s, p50 ${x.p50} ms, p99 ${x.p99} ms, errors ${x.errors + x.timeouts}, non-2xx ${x.non2xx}`;
+      const say = (x: typeof a) => `${x.achieved.toFixed(0)}/s, p50 ${x.p50} ms, p99 ${x.p99} ms, errors ${x.errors + x.timeouts}, non-2xx ${x.non2xx}, server stall ${x.stallMs?.toFixed(0) ?? '?'} ms, steal ${x.stealPct?.toFixed(1) ?? '?'}%`;
       log(`${server.info.engine} ${endpoint.name} @${rate}/s: autocannon ${say(a)}; paced ${say(b)}`);
     }
   }

@@ -10,11 +10,39 @@
  *   request was due, so a server that falls behind shows it.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
+
+/** The machine's CPU time since boot, from /proc/stat (Linux), in clock ticks. */
+export interface CpuTimes {
+  total: number;
+  idle: number;
+  steal: number;
+}
+
+export function cpuTimes(): CpuTimes | null {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), idle: fields[3]! + fields[4]!, steal: fields[7]! };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Shares of all cores' time between two readings, in per cent: `steal` is time the hypervisor gave
+ * this virtual machine's CPUs to someone else (it runs nothing of ours while it lasts).
+ */
+export function cpuShare(before: CpuTimes | null, after: CpuTimes | null): { stealPct: number; idlePct: number } | null {
+  if (!before || !after || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  return { stealPct: (100 * (after.steal - before.steal)) / total, idlePct: (100 * (after.idle - before.idle)) / total };
+}
 
 export interface LoadPoint {
   rate: number;

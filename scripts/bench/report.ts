@@ -19,7 +19,11 @@ export interface Results {
   page: Record<string, Run[]>;
   compare: { n: number; id: string; label: string; runs: Run[]; throttled: Run }[];
   list200?: number;
-  load: { engine: string; version: string; points: (LoadPoint & { tool: 'autocannon' | 'paced'; endpoint: string; path: string; truncated?: boolean })[] }[];
+  load: {
+    engine: string;
+    version: string;
+    points: (LoadPoint & { tool: 'autocannon' | 'paced'; endpoint: string; path: string; truncated?: boolean; stallMs?: number; stealPct?: number; idlePct?: number })[];
+  }[];
   skipped: string[];
   durationS: number;
 }
@@ -340,23 +344,24 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
   if (results.load.length) {
     p(
       table(
-        ['Database', 'Read', 'Target req/s', 'Generator', 'Answered req/s', 'p50 ms', 'p99 ms', 'max ms', 'Errors', 'Timeouts', 'Non-2xx'],
+        ['Database', 'Read', 'Target req/s', 'Generator', 'Answered req/s', 'p50 ms', 'p99 ms', 'max ms', 'Errors', 'Timeouts', 'Non-2xx', 'Server stall ms', 'Steal %', 'Idle %'],
         results.load.flatMap((l) =>
           l.points.map((pt) => {
             const ge = pt.truncated ? '≥ ' : '';
-            return [l.engine, pt.endpoint, num(pt.rate), pt.tool, num(pt.achieved), ge + num(pt.p50, 1), ge + num(pt.p99, 1), ge + num(pt.max, 1), pt.errors, pt.timeouts, pt.non2xx];
+            const opt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : num(x, digits));
+            return [l.engine, pt.endpoint, num(pt.rate), pt.tool, num(pt.achieved), ge + num(pt.p50, 1), ge + num(pt.p99, 1), ge + num(pt.max, 1), pt.errors, pt.timeouts, pt.non2xx, opt(pt.stallMs), opt(pt.stealPct, 1), opt(pt.idlePct)];
           }),
         ),
       ),
       '',
-      `Reads: ${[...new Set(results.load.flatMap((l) => l.points.map((pt) => `\`GET ${pt.path}\``)))].join(' and ')}, both with the demo shopper\'s customer token (as the widgets send them). An answered rate below the target means the server could not keep up: autocannon then just sent less, while the paced generator kept sending and its latencies show the backlog.`,
+      `Reads: ${[...new Set(results.load.flatMap((l) => l.points.map((pt) => `\`GET ${pt.path}\``)))].join(' and ')}, both with the demo shopper\'s customer token (as the widgets send them). An answered rate below the target means the server could not keep up: autocannon then just sent less, while the paced generator kept sending and its latencies show the backlog. *Server stall* is the longest time the server's event loop did not run during the point (Node's \`monitorEventLoopDelay\`, 10 ms resolution): a request that arrives then waits at least that long, and those behind it wait for the backlog to drain. *Steal* and *idle* are shares of all cores' time during the point (/proc/stat); steal is time the hypervisor gave this virtual machine's CPUs to other work.`,
       '',
     );
     const verdict = ['session', 'recommendations'].map((e) => {
       const pt = at500(e);
       const ac = at500(e, 'autocannon');
       return pt
-        ? `${e}: paced p99 ${pt.truncated ? '≥ ' : ''}${num(pt.p99, 1)} ms with ${num(pt.achieved)} req/s answered, ${pt.errors + pt.non2xx + pt.timeouts} errors or timeouts: ${holds(pt.p99 <= BUDGET.p99 && pt.errors + pt.non2xx + pt.timeouts === 0)} (autocannon: p99 ${num(ac?.p99 ?? NaN)} ms at ${num(ac?.achieved ?? NaN)} req/s)`
+        ? `${e}: paced p99 ${pt.truncated ? '≥ ' : ''}${num(pt.p99, 1)} ms with ${num(pt.achieved)} req/s answered, ${pt.errors + pt.non2xx + pt.timeouts} errors or timeouts: ${holds(pt.p99 <= BUDGET.p99 && pt.errors + pt.non2xx + pt.timeouts === 0)} (autocannon: p99 ${num(ac?.p99 ?? NaN)} ms at ${num(ac?.achieved ?? NaN)} req/s${pt.stallMs === undefined ? '' : `; the server's longest stall during the paced point ${num(pt.stallMs)} ms, steal ${num(pt.stealPct ?? NaN, 1)} %`})`
         : `${e}: not measured`;
     });
     p(`SPEC section 5 (p99 ≤ 50 ms at 500 req/s on the embedded database): ${verdict.join('; ')}.`, '');

@@ -6,8 +6,12 @@
  * 220 co-purchased products. It also serves the bench pages (./pages.ts), the built bundle and the
  * peers' files from node_modules. No rate limit (a load test would measure the limiter).
  *
+ * `GET /bench/stall` answers the longest event-loop delay since the previous call (10 ms resolution):
+ * how long the server could not run at all during a load point.
+ *
  * Env: BENCH_SQLITE (file) or BENCH_DATABASE_URL + BENCH_SCHEMA. Prints one JSON line when ready.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import staticFiles from '@fastify/static';
 import { sql } from 'kysely';
@@ -46,6 +50,13 @@ const server = await startServer({
     app.get<{ Querystring: { n?: string } }>('/bench/recommendations', async (request) => {
       const store = await findStore(db, DEMO_STORE_ID);
       return recommender.recommend({ store: store!, productId: ANCHOR, customerId: undefined, limit: Number(request.query.n ?? 200), exclude: [] });
+    });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    app.get('/bench/stall', async () => {
+      const maxMs = loop.max / 1e6;
+      loop.reset();
+      return { maxMs };
     });
     app.get('/bench/info', async () => {
       const version = databaseUrl
