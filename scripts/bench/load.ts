@@ -101,12 +101,20 @@ export function autocannon(url: string, rate: number, seconds: number, headers: 
  * Requests still unanswered `drainMs` after the last was due count as `timeouts`, with their wait so
  * far as latency (so p99 is then a lower bound; `truncated` says so).
  */
-export async function paced(url: string, rate: number, seconds: number, headers: Record<string, string>, sockets = 64, drainMs = 2000): Promise<LoadPoint & { truncated: boolean }> {
+export async function paced(
+  url: string,
+  rate: number,
+  seconds: number,
+  headers: Record<string, string>,
+  sockets = 64,
+  drainMs = 2000,
+): Promise<LoadPoint & { truncated: boolean; errorCodes: Record<string, number> }> {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   const inFlight = new Map<number, { due: number; req: ClientRequest }>();
   let errors = 0;
+  const errorCodes: Record<string, number> = {};
   let non2xx = 0;
   let sent = 0;
   let completed = 0;
@@ -130,9 +138,11 @@ export async function paced(url: string, rate: number, seconds: number, headers:
           settle(id);
         });
       });
-      req.on('error', () => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
         if (!inFlight.has(id)) return;
         errors++;
+        const code = error.code ?? error.message;
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         settle(id);
       });
       inFlight.set(id, { due, req });
@@ -175,5 +185,6 @@ export async function paced(url: string, rate: number, seconds: number, headers:
     timeouts,
     non2xx,
     truncated: timeouts > 0,
+    errorCodes,
   };
 }
