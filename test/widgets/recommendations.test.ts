@@ -15,7 +15,7 @@ import type { EncoreConfig } from '../../src/core/global.ts';
 import type { Outbox } from '../../src/core/outbox.ts';
 import { EncoreRecommendations } from '../../src/widgets/recommendations/define.ts';
 import type { AddToCartDetail, RecommendationClickDetail } from '../../src/widgets/recommendations/recommendations.ts';
-import { API, configure, focused, gate, getPart, part, parts, problem, serve, text, waitForState, type Call } from './support.ts';
+import { API, configure, focused, gate, getPart, part, parts, problem, serve, text, waitForState, watchFirstPass, type Call } from './support.ts';
 
 const RECS = `${API}/v1/stores/:store/recommendations`;
 const EVENTS = `${API}/v1/stores/:store/recommendations/events`;
@@ -157,6 +157,24 @@ describe('<encore-recommendations>', () => {
       console.log(`[encore] recommendations: skeleton ${loading}px, loaded ${loaded}px`);
       expect(loaded).to.be.above(200);
       expect(loaded).to.equal(loading);
+    });
+
+    it('lays out the slides with the first card, then the other cards a task later (bones until then), moving nothing', async () => {
+      serve(recsHandler(calls));
+      configure();
+      const el = document.createElement('encore-recommendations') as EncoreRecommendations;
+      el.setAttribute('product', 'prd_sencha');
+      made.push(el);
+      outboxes.add(el.outbox);
+      const look = () => slides(el).map((s) => `${s.getAttribute('part')}: ${s.querySelector('[part~="title"]') ? 'card' : `${s.querySelectorAll('.bone').length} bones`}`);
+      let first: { look: string[]; height: number } | undefined;
+      el.addController({ hostUpdated: () => void (first ??= slides(el).length ? { look: look(), height: el.getBoundingClientRect().height } : undefined) });
+      const pass = watchFirstPass(el, () => slides(el).length > 0);
+      await waitForState(el, 'data');
+      expect(first?.look).to.deep.equal(['slide: card', ...Array<string>(7).fill('slide skeleton: 5 bones')]);
+      expect(look()).to.deep.equal(Array<string>(8).fill('slide: card'));
+      expect(el.getBoundingClientRect().height, 'height').to.equal(first?.height);
+      pass.unmoved();
     });
   });
 

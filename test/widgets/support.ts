@@ -332,18 +332,23 @@ export async function waitForState(el: Element, state: State, timeout = 5000): P
  * Connects `el` and notes where every element of its shadow root is at its first render with data
  * (the first render for which `ready` holds): a first render with data comes in two tasks
  * (`later()` in src/core/element.ts), and the second may add content but must move nothing the
- * first showed. `unmoved()`, once the widget has its data, checks exactly that.
+ * first showed (a skeleton part it kept may have its placeholder inside replaced). `unmoved()`,
+ * once the widget has its data, checks exactly that.
  */
 export function watchFirstPass(el: HTMLElement & { addController(controller: { hostUpdated(): void }): void }, ready: () => boolean): { shown: () => number; unmoved: () => void } {
   let first: Array<[Element, number, number]> | undefined;
   el.addController({
     hostUpdated: () => {
       if (first || !ready()) return;
-      first = [...el.shadowRoot!.querySelectorAll('*')].map((node) => [node, node.getBoundingClientRect().top, node.getBoundingClientRect().left]);
+      // What has a box now (a hidden control shown later, by the widget's own measuring, is not
+      // "moved"), bar the inside of a skeleton part: a placeholder that its content replaces.
+      const shown = [...el.shadowRoot!.querySelectorAll('*')].filter((node) => node.getClientRects().length > 0 && !node.parentElement?.closest('[part~="skeleton"]'));
+      first = shown.map((node) => [node, node.getBoundingClientRect().top, node.getBoundingClientRect().left]);
     },
   });
   document.body.append(el);
   return {
+    /** How many elements had a box at the first render with data. */
     shown: () => first?.length ?? 0,
     unmoved: () => {
       expect(first, 'no render with data was seen').not.to.equal(undefined);

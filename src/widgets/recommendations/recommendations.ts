@@ -64,8 +64,13 @@ const FLUSH_MS = 4000;
 const BATCH = 100;
 /** Slides rendered with content before the first measurement. */
 const FIRST = 12;
-/** Slides whose content comes with the carousel's first render; the others' a task later (`later()`). */
-const SOON = 4;
+/**
+ * Skeleton cards, and the slides that keep the skeleton's bones (same rows, same height) while
+ * their content comes a task after the list and the first card (`later()`, SPEC §5).
+ */
+const SKELETON = 8;
+
+const bones = html`<span class="bone i"></span><span class="bone t"></span><span class="bone p"></span><span class="bone r"></span><span class="bone b"></span>`;
 
 const index = (el: Element | null | undefined): number => Number((el as HTMLElement | null)?.dataset['i'] ?? -1);
 
@@ -310,10 +315,10 @@ export class EncoreRecommendations extends EncoreElement {
     }
     const heading = html`<h2 id="h" part="heading"><slot name="heading">${this.heading || i18n.t(this.product ? 'rec.heading' : 'rec.more')}</slot></h2>`;
     if (!list) {
-      const card = html`<div class="card"><span class="bone i"></span><span class="bone t"></span><span class="bone p"></span><span class="bone r"></span><span class="bone b"></span></div>`;
+      const card = html`<div class="card">${bones}</div>`;
       return html`<section part="base skeleton" aria-busy="true" lang=${i18n.locale}>
 <header>${heading}</header><span class="visually-hidden" role="status">${i18n.t('loading')}</span>
-<div class="track">${Array.from({ length: Math.min(this.#limit, 8) }, () => card)}</div>
+<div class="track">${Array.from({ length: Math.min(this.#limit, SKELETON) }, () => card)}</div>
 </section>`;
     }
     const { first, last, ends } = this;
@@ -327,12 +332,16 @@ export class EncoreRecommendations extends EncoreElement {
       html`<button part="${name}-button" class="nav secondary" type="button" aria-controls="track" aria-label=${i18n.t(`rec.${name}`)} aria-disabled=${ends & (dir < 0 ? 1 : 2) ? 'true' : 'false'} ?hidden=${ends === 3} @click=${() => this.#page(dir)}>${glyph}</button>`;
     return html`<section part="base" lang=${i18n.locale} aria-roledescription=${i18n.t('rec.carousel')} aria-labelledby="h">
 <header>${heading}${nav(-1, 'prev', '‹')}${nav(1, 'next', '›')}</header>
-<div id="track" class="track" @scroll=${this.#measure}>${list.map(
-      (product, i) =>
-        html`<div part="slide" class="card" role="group" aria-roledescription=${slide} aria-label=${i18n.t('rec.of', { n: i + 1, m: list.length })} data-i=${i} ?inert=${i < first || i > last}>${
-          i < from || i > to ? nothing : this.later(() => this.#card(product, i, format), i < SOON)
-        }</div>`,
-    )}</div>
+<div id="track" class="track" @scroll=${this.#measure}>${list.map((product, i) => {
+      const near = i >= from && i <= to;
+      // The list's first render has the slides and the first card; the other cards come a task
+      // later, the first of them keeping the skeleton's bones until then.
+      const content = near ? this.later(() => this.#card(product, i, format), !i) : nothing;
+      const waiting = near && content === nothing && i < SKELETON;
+      return html`<div part=${waiting ? 'slide skeleton' : 'slide'} class="card" role="group" aria-roledescription=${slide} aria-label=${i18n.t('rec.of', { n: i + 1, m: list.length })} data-i=${i} ?inert=${i < first || i > last}>${
+        waiting ? bones : content
+      }</div>`;
+    })}</div>
 </section>`;
   }
 
