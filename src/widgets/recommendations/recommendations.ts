@@ -93,7 +93,7 @@ function safe(url: string): string | typeof nothing {
  * @slot heading - Replaces the heading text (or use the `heading` attribute).
  * @slot fallback - Shown when there is nothing to recommend; without it the widget hides itself.
  * @csspart base - The carousel region.
- * @csspart skeleton - The loading placeholder.
+ * @csspart skeleton - The loading placeholder: the carousel before its list arrives, and a slide waiting for its card (with `slide`).
  * @csspart error - The error message.
  * @csspart retry-button - Tries the failed call again.
  * @csspart heading - The heading.
