@@ -29,6 +29,40 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
+/**
+ * How steady this machine's timings are: the same fixed piece of script (a loop of square roots),
+ * run as 40 separate tasks on a blank page at each CPU rate, its durations sorted. A figure of the
+ * page is only as precise as this spread.
+ */
+export async function steadiness(browser: Browser, rates = [1, 4], tasks = 40): Promise<{ rate: number; ms: number[] }[]> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto('about:blank');
+    const cdp = await context.newCDPSession(page);
+    const out: { rate: number; ms: number[] }[] = [];
+    for (const rate of rates) {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      // A string, so that what runs in the page is exactly this (no transpiler helpers).
+      const ms = (await page.evaluate(`(async () => {
+        const out = [];
+        for (let k = 0; k < ${tasks}; k++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          const t = performance.now();
+          let x = 0;
+          for (let i = 0; i < 3000000; i++) x += Math.sqrt(i);
+          out.push(performance.now() - t + (x < 0 ? 1 : 0));
+        }
+        return out.sort((a, b) => a - b);
+      })()`)) as number[];
+      out.push({ rate, ms });
+    }
+    return out;
+  } finally {
+    await context.close();
+  }
+}
+
 export interface FileBytes {
   url: string;
   type: string;

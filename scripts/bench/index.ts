@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { dropPostgresSchema } from '../../server/db.ts';
 import { measure, pageFiles } from '../size.ts';
-import { launch, measurePage, type Run } from './browser.ts';
+import { launch, measurePage, steadiness, type Run } from './browser.ts';
 import { autocannon, cpuShare, cpuTimes, paced, type LoadPoint } from './load.ts';
 import { writeReport, type Results } from './report.ts';
 
@@ -181,6 +181,7 @@ try {
   const list200 = await (await fetch(`${base}/bench/recommendations?n=200`)).text();
   const got200 = (JSON.parse(list200) as { products: unknown[] }).products.length;
   results.list200 = got200;
+  results.steadiness = await steadiness(browser);
   // Warm-up (server JIT, ranking cache, browser): not reported.
   await measurePage(browser, `${base}/bench/page?lang=en`);
   await measurePage(browser, `${base}/bench/compare?impl=encore&parts=carousel,rating`, { n: 24 });
