@@ -49,11 +49,11 @@ export async function ownedOrder(db: Kysely<DB>, storeId: string, orderId: strin
   return { id: row.id, customerId: row.customer_id, status: row.status };
 }
 
-/** The order's items with catalogue data, optionally only those not reviewed yet or one product. */
 /** orderItems' queries by shape: bit 0 with a product, bit 1 unreviewed items only. */
 const itemQueries: PreparedQuery<{ store: string; order: string; product: string | null }, ItemRow>[] = [];
 type ItemRow = { product_id: string; item_title: string | null; title: string | null; url: string | null; image: string | null };
 
+/** The order's items with catalogue data, optionally only those not reviewed yet or one product. */
 async function orderItems(
   db: Kysely<DB>,
   storeId: string,
