@@ -115,7 +115,7 @@ async function loadTests(server: BenchServer): Promise<Results['load'][number]['
       await quiesce(server);
       const b = await watched(server, () => paced(server.url + endpoint.path, rate, PACED_SECONDS, headers));
       points.push({ tool: 'paced', endpoint: endpoint.name, path: endpoint.path, ...b });
-      const say = (x: typeof a) => `${x.achieved.toFixed(0)}/s, p50 ${x.p50} ms, p99 ${x.p99} ms, errors ${x.errors + x.timeouts}, non-2xx ${x.non2xx}, server stall ${x.stallMs?.toFixed(0) ?? '?'} ms, steal ${x.stealPct?.toFixed(1) ?? '?'}%`;
+      const say = (x: typeof a) => `${x.achieved.toFixed(0)}/s, p50 ${x.p50} ms, p99 ${x.p99} ms, errors ${x.errors}, timeouts ${x.timeouts}, non-2xx ${x.non2xx}, server stall ${x.stallMs?.toFixed(0) ?? '?'} ms, steal ${x.stealPct?.toFixed(1) ?? '?'}%`;
       const codes = Object.entries(b.errorCodes).map(([code, n]) => `${code} ×${n}`).join(', ');
       log(`${server.info.engine} ${endpoint.name} @${rate}/s: autocannon ${say(a)}; paced ${say(b)}${codes ? ` (errors: ${codes})` : ''}`);
     }
