@@ -11,7 +11,7 @@
  * `rendered`).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
@@ -29,20 +29,99 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
+/** The script part of one main-thread task, from a Chrome trace, ms. */
+export interface ScriptTask {
+  /** Start, ms after the trace's first main-thread task. */
+  at: number;
+  /** Wall-clock time of its script (callbacks, module evaluation, microtasks). */
+  wall: number;
+  /**
+   * The main thread's own running time over the same script (the trace's thread clock). With the CPU
+   * throttled it includes the slow-down (the throttle keeps the thread busy); it leaves out time the
+   * thread was not running at all: the machine's other processes, and on a virtual machine the
+   * hypervisor's steal.
+   */
+  thread: number;
+  /** What started it: the first script event's name, and the file of the first function called in it. */
+  source: string;
+}
+
+/** What a task's script is made of in a trace: the outermost of these events in it are summed. */
+const SCRIPT_EVENTS = new Set(['TimerFire', 'FunctionCall', 'RunMicrotasks', 'v8.evaluateModule', 'EvaluateScript', 'FireAnimationFrame', 'EventDispatch', 'FireIdleCallback']);
+const TASK_EVENTS = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+
+/** Starts a trace of what `scriptTasks` reads; the returned function ends it and hands the events over. */
+async function startTrace(cdp: CDPSession): Promise<() => Promise<any[]>> {
+  const events: any[] = [];
+  cdp.on('Tracing.dataCollected', (data: { value: any[] }) => events.push(...data.value));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'v8.execute'] }, transferMode: 'ReportEvents' } as never);
+  return async () => {
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await complete;
+    return events;
+  };
+}
+
+/**
+ * Every task of the page's main thread that ran script, with that script's wall-clock and thread
+ * time. On the bench pages all script is the page's own widgets' (and the probe's few observer
+ * callbacks). The page's main thread is the renderer main thread that parsed `url`, else (a blank
+ * page) the one with the most script: the browser's own pages run in renderers of their own.
+ */
+export function scriptTasks(events: any[], url?: string): ScriptTask[] {
+  const parsed = url && events.find((e) => e.name === 'ParseHTML' && e.args?.beginData?.url === url);
+  const mains = parsed ? [`${parsed.pid}:${parsed.tid}`] : events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
+  const byThread = new Map<string, any[]>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph === 'X' && mains.includes(key)) byThread.set(key, [...(byThread.get(key) ?? []), e]);
+  }
+  const scriptOf = (list: any[]) => list.filter((e) => SCRIPT_EVENTS.has(e.name)).reduce((s, e) => s + e.dur, 0);
+  const main = [...byThread.values()].sort((a, b) => scriptOf(b) - scriptOf(a))[0] ?? [];
+  main.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const tasks = main.filter((e) => TASK_EVENTS.has(e.name));
+  const origin = tasks[0]?.ts ?? 0;
+  const out: ScriptTask[] = [];
+  let i = 0;
+  for (const task of tasks) {
+    const end = task.ts + task.dur;
+    let wall = 0;
+    let thread = 0;
+    let covered = -1; // the end of the last script event counted: events nested in it are not counted again
+    let first = '';
+    let file = '';
+    while (i < main.length && main[i].ts < task.ts) i++;
+    for (let j = i; j < main.length && main[j].ts < end; j++) {
+      const e = main[j];
+      if (!file && e.name === 'FunctionCall' && e.args?.data?.url) file = String(e.args.data.url).replace(/^.*\//, '').replace(/-[\w-]{8}\.js$/, '.js');
+      if (!SCRIPT_EVENTS.has(e.name) || e.ts < covered || e.ts + e.dur > end) continue;
+      first ||= e.name;
+      wall += e.dur;
+      thread += e.tdur ?? e.dur;
+      covered = e.ts + e.dur;
+    }
+    if (wall > 0) out.push({ at: (task.ts - origin) / 1000, wall: wall / 1000, thread: thread / 1000, source: file ? `${first} ${file}` : first });
+  }
+  return out;
+}
+
 /**
  * How steady this machine's timings are: the same fixed piece of script (a loop of square roots),
- * run as 40 separate tasks on a blank page at each CPU rate, its durations sorted. A figure of the
- * page is only as precise as this spread.
+ * run as 40 separate tasks on a blank page at each CPU rate, its durations sorted: wall clock as the
+ * page sees it (`performance.now()`), and the main thread's running time from a trace of the same
+ * tasks. A figure of the page is only as precise as this spread.
  */
-export async function steadiness(browser: Browser, rates = [1, 4], tasks = 40): Promise<{ rate: number; ms: number[] }[]> {
+export async function steadiness(browser: Browser, rates = [1, 4], tasks = 40): Promise<{ rate: number; ms: number[]; threadMs: number[] }[]> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto('about:blank');
     const cdp = await context.newCDPSession(page);
-    const out: { rate: number; ms: number[] }[] = [];
+    const out: { rate: number; ms: number[]; threadMs: number[] }[] = [];
     for (const rate of rates) {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      const stop = await startTrace(cdp);
       // A string, so that what runs in the page is exactly this (no transpiler helpers).
       const ms = (await page.evaluate(`(async () => {
         const out = [];
@@ -55,7 +134,11 @@ export async function steadiness(browser: Browser, rates = [1, 4], tasks = 40): 
         }
         return out.sort((a, b) => a - b);
       })()`)) as number[];
-      out.push({ rate, ms });
+      // The loop's tasks are the trace's longest by far (the rest are the harness's few-ms calls).
+      const traced = scriptTasks(await stop())
+        .sort((a, b) => b.wall - a.wall)
+        .slice(0, tasks);
+      out.push({ rate, ms, threadMs: traced.map((t) => t.thread).sort((a, b) => a - b) });
     }
     return out;
   } finally {
@@ -87,6 +170,8 @@ export interface Run {
   longTasks: { start: number; duration: number }[];
   /** Scripts inside long animation frames, with their source. */
   loafScripts: { sourceURL: string; duration: number; invoker: string }[];
+  /** With `trace`: the page's main-thread tasks that ran script, the longest 12 by thread time. */
+  tasks?: ScriptTask[];
   requests: { method: string; url: string; at: number }[];
   files: FileBytes[];
   dom: { elements: number; shadowRoots: number } | null;
@@ -109,6 +194,8 @@ export interface RunOptions {
   viewport?: { width: number; height: number };
   /** Measure a second view of the page in the same browser context (cache and storage kept from the first). */
   repeat?: boolean;
+  /** Trace the main thread (Run.tasks). Tracing costs time of its own: runs that time the page go without. */
+  trace?: boolean;
 }
 
 /** Installed before any page script: all of it runs in the page. */
@@ -294,6 +381,7 @@ export async function measurePage(browser: Browser, url: string, options: RunOpt
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    const stopTrace = options.trace ? await startTrace(cdp) : undefined;
 
     await page.goto(url, { waitUntil: 'load' });
     const rendered = await page
@@ -303,6 +391,7 @@ export async function measurePage(browser: Browser, url: string, options: RunOpt
         () => false,
       );
     await page.waitForTimeout(settleMs);
+    const tasks = stopTrace && scriptTasks(await stopTrace(), url).sort((a, b) => b.thread - a.thread).slice(0, 12);
     const { metrics } = await cdp.send('Performance.getMetrics');
     const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
     const b = await page.evaluate(() => (window as any).__bench);
@@ -340,6 +429,7 @@ export async function measurePage(browser: Browser, url: string, options: RunOpt
       shifts: b.shifts,
       longTasks: b.longTasks,
       loafScripts: b.loafScripts,
+      ...(tasks && { tasks }),
       requests,
       files,
       dom,

@@ -27,10 +27,12 @@ export interface Results {
   skipped: string[];
   durationS: number;
   /** The same fixed script timed as separate tasks at each CPU rate (browser.ts steadiness()), sorted, ms. */
-  steadiness?: { rate: number; ms: number[] }[];
+  steadiness?: { rate: number; ms: number[]; threadMs?: number[] }[];
 }
 
 const KB = 1024;
+/** Sorted durations as "min–max ms, median m ms, 90th percentile q ms". */
+const range = (d: number[]) => `${num(d[0]!)}–${num(d.at(-1)!)} ms, median ${num(d[Math.floor(d.length / 2)]!)} ms, 90th percentile ${num(d[Math.floor(d.length * 0.9)]!)} ms`;
 const BUDGET = { loaderMin: 10_000, loaderGzip: 3 * KB, pageGzip: 40 * KB, requests: 3, p99: 50 };
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -102,9 +104,9 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
         ['Node', machine.node],
         ['Chromium', `${machine.chromium} (headless, Debian's /usr/bin/chromium via playwright-core)`],
         ['Databases', machine.databases.join('; ')],
-        ...(results.steadiness ?? []).map(({ rate, ms: d }) => [
+        ...(results.steadiness ?? []).map(({ rate, ms: d, threadMs: t }) => [
           `Timing spread at ${rate}× CPU`,
-          `the same fixed script as ${d.length} tasks on a blank page: ${num(d[0]!)}–${num(d.at(-1)!)} ms, median ${num(d[Math.floor(d.length / 2)]!)} ms, 90th percentile ${num(d[Math.floor(d.length * 0.9)]!)} ms`,
+          `the same fixed script as ${d.length} tasks on a blank page: ${range(d)} by the page's clock${t?.length ? `; the main thread's running time in them (trace): ${range(t)}` : ''}`,
         ]),
         ['Load average (1/5/15 min) at start → end', `${results.loadAverage.start.map((x) => x.toFixed(1)).join(' / ')} → ${results.loadAverage.end.map((x) => x.toFixed(1)).join(' / ')} (anything above 0 is other work sharing the ${machine.cores} cores)`],
       ],
@@ -125,6 +127,12 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
 
   // Budgets.
   const maxEncoreLoaf = longest(encoreScriptsInLoaf(withT));
+  const traced = (page['traced-4x'] ?? []).filter((r) => r.rendered !== null && r.tasks);
+  const longestTask = (r: Run, key: 'thread' | 'wall') => longest((r.tasks ?? []).map((t) => t[key]));
+  const tracedThread = traced.map((r) => longestTask(r, 'thread'));
+  const tracedWall = traced.map((r) => longestTask(r, 'wall'));
+  const tracedWithout = (page['traced-without-4x'] ?? []).map((r) => longestTask(r, 'thread'));
+  const longestThread = longest(tracedThread);
   const clsWith = withT.map((r) => r.cls);
   const clsWithout = withoutT.map((r) => r.cls);
   const reqEn = requestsOf(allEn).length;
@@ -135,21 +143,36 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
     ...bytes.pages.map((pg) => [`all six widgets ≤ 40 KB gzip (${pg.locale})`, `${num(pg.gzip)} B (${num(pg.gzip / KB, 2)} KB)`, holds(pg.gzip <= BUDGET.pageGzip)]),
     ['≤ 3 API requests before interaction (en / ja)', `${reqEn} / ${reqJa} (listed in section 2)`, holds(reqEn <= BUDGET.requests && reqJa <= BUDGET.requests)],
     ['no layout shift caused by a widget (CLS at 4×, worst run with / without Encore; repeat views at 900 px in section 4)', `${num(longest(clsWith), 3)} / ${num(longest(clsWithout), 3)}`, holds(longest(clsWith) <= longest(clsWithout) + 0.001)],
-    [
-      'no long task over 50 ms from Encore\'s scripts at 4× CPU (longest Encore script in a long animation frame)',
-      `${ms(maxEncoreLoaf)} ms (longest per run: ${withT.map((r) => ms(longest(encoreScriptsInLoaf([r])))).join(', ')})`,
-      holds(maxEncoreLoaf <= 50),
-    ],
+    traced.length
+      ? [
+          'no long task over 50 ms from Encore\'s scripts at 4× CPU (longest script task per load, the main thread\'s running time in it; method below)',
+          `${ms(longestThread)} ms (per load: ${tracedThread.map(ms).join(', ')}; longest by wall clock: ${tracedWall.map(ms).join(', ')}; without Encore: ${tracedWithout.map(ms).join(', ')})`,
+          holds(longestThread <= 50),
+        ]
+      : [
+          'no long task over 50 ms from Encore\'s scripts at 4× CPU (longest Encore script in a long animation frame)',
+          `${ms(maxEncoreLoaf)} ms (longest per run: ${withT.map((r) => ms(longest(encoreScriptsInLoaf([r])))).join(', ')})`,
+          holds(maxEncoreLoaf <= 50),
+        ],
     ...['session', 'recommendations'].map((e) => {
       const point = at500(e);
       return [`${e} read p99 ≤ 50 ms at 500 req/s on SQLite (paced)`, point ? `${point.truncated ? '≥ ' : ''}${num(point.p99)} ms (${num(point.achieved)} req/s answered)` : 'not measured', point ? holds(point.p99 <= BUDGET.p99 && point.errors + point.timeouts + point.non2xx === 0) : '–'];
     }),
   ];
   p('## SPEC section 5 budgets at a glance', '', table(['Budget', 'Measured', ''], budgetRows), '');
-  const steady = results.steadiness?.find((x) => x.rate === 4)?.ms;
+  const steady4 = results.steadiness?.find((x) => x.rate === 4);
+  const steady = steady4?.ms;
+  const steadyThread = steady4?.threadMs;
   if (steady?.length) {
     p(
-      `How precise the timed rows are: at 4× CPU the same fixed script took ${num(steady[0]!)}–${num(steady.at(-1)!)} ms (median ${num(steady[Math.floor(steady.length / 2)]!)} ms) over ${steady.length} tasks on a blank page in this run (Machine table), so a task's duration here can vary by that ratio from one load to the next.`,
+      `How precise the timed rows are: at 4× CPU the same fixed script took ${num(steady[0]!)}–${num(steady.at(-1)!)} ms (median ${num(steady[Math.floor(steady.length / 2)]!)} ms) by the page's clock over ${steady.length} tasks on a blank page in this run (Machine table), so a task's duration here can vary by that ratio from one load to the next.` +
+        (steadyThread?.length ? ` By the main thread's running time (trace) the same tasks took ${num(steadyThread[0]!)}–${num(steadyThread.at(-1)!)} ms.` : ''),
+      '',
+    );
+  }
+  if (traced.length) {
+    p(
+      `How the long-task row is judged: ${traced.length} loads of the all-six page at 4× CPU with Chrome tracing the main thread (separate from the timed runs, since tracing costs time of its own). For each task that ran script, the trace gives the wall-clock time of that script (callbacks, module evaluation and the microtasks after them, as a long animation frame's script entry counts it) and the main thread's running time over the same events (thread clock). The throttle slows the CPU by keeping the thread busy, so the thread clock includes the 4× slow-down; it leaves out only time in which the thread did not run at all: the browser's other processes, the bench server and, on this virtual machine, the hypervisor's steal. The throttle's own unevenness stays in it (the fixed script's spread by the thread clock, above). The row is judged on the thread clock, every load counted; the longest wall-clock script per load is shown beside it, and the long-animation-frame figures of the timed runs are in section 3. All script on the page is Encore's, apart from the probe's observer callbacks: the page without Encore, traced the same way, shows what those cost.`,
       '',
     );
   }
@@ -256,7 +279,10 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
   const loafBySource = new Map<string, number>();
   for (const r of withT) for (const s of r.loafScripts) loafBySource.set(s.sourceURL || '(page or probe)', Math.max(loafBySource.get(s.sourceURL || '(page or probe)') ?? 0, s.duration));
   if (loafBySource.size) {
-    p('Longest script per source inside long animation frames (4×, all runs with Encore):', '');
+    p(
+      `Longest script per source inside long animation frames (4×, all runs with Encore; wall clock, untraced). Longest Encore script per run: ${withT.map((r) => ms(longest(encoreScriptsInLoaf([r])))).join(', ')} ms.`,
+      '',
+    );
     p(table(['Script', 'Longest, ms'], [...loafBySource].sort((a, b) => b[1] - a[1]).map(([src, d]) => [src.replace(/^https?:\/\/[^/]+/, ''), ms(d)])), '');
   }
 
