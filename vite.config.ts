@@ -28,6 +28,12 @@ function forBrowser(schema: unknown): unknown {
   const { properties, required } = out as { properties?: object; required?: string[] };
   const names = Object.keys(properties ?? {});
   if (required && names.length === required.length && names.every((name) => required.includes(name))) out['required'] = true;
+  // A schema that only names a type is that name, and a choice between bare types is the list of
+  // them (`['string', 'null']`): src/core/validate.ts reads both. Most of the contract's fields are
+  // one or the other.
+  const keys = Object.keys(out);
+  if (keys.length === 1 && typeof out['type'] === 'string') return out['type'];
+  if (keys.length === 1 && Array.isArray(out['anyOf']) && out['anyOf'].every((option) => typeof option === 'string')) return out['anyOf'];
   return out;
 }
 

@@ -3,9 +3,12 @@
  * wrong shape ends in the error state instead of a broken widget. Covers the subset of JSON
  * Schema the contract uses: type, enum, required, properties, additionalProperties (as a schema),
  * items, anyOf, minimum. Returns the JSON pointer of the first mismatch, or null. The built
- * bundle's schemas write `required: true` for "every property listed" (vite.config.ts).
+ * bundle's schemas are shorter (vite.config.ts): `required: true` for "every property listed", a
+ * type's name for a schema that only names a type, and a list of names for a choice between them.
  */
-export interface Schema {
+export type Schema = string | readonly string[] | SchemaObject;
+
+export interface SchemaObject {
   readonly type?: string | readonly string[];
   readonly enum?: readonly unknown[];
   readonly required?: readonly string[] | true;
@@ -23,7 +26,8 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-export function mismatch(schema: Schema, value: unknown, at = ''): string | null {
+export function mismatch(given: Schema, value: unknown, at = ''): string | null {
+  const schema: SchemaObject = typeof given === 'string' || Array.isArray(given) ? { type: given as string | string[] } : (given as SchemaObject);
   if (schema.anyOf) {
     return schema.anyOf.some((option) => mismatch(option, value, at) === null) ? null : at || '/';
   }

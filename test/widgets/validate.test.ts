@@ -28,3 +28,22 @@ describe('mismatch (the reply check)', () => {
     expect(mismatch(all, { id: 7, points: 1 })).to.equal('/id');
   });
 });
+
+describe('mismatch with the built bundle\'s short forms', () => {
+  const built: Schema = { type: 'object', required: true, properties: { id: 'string', url: ['string', 'null'], tags: { type: 'array', items: 'string' } } };
+
+  it('reads a type name as a schema of that type, and a list of names as a choice between them', () => {
+    expect(mismatch('string', 'a')).to.equal(null);
+    expect(mismatch('string', 1)).to.equal('/');
+    expect(mismatch('number', 2)).to.equal(null);
+    expect(mismatch(['string', 'null'], null)).to.equal(null);
+    expect(mismatch(['string', 'null'], 3)).to.equal('/');
+  });
+
+  it('inside objects and arrays, with the pointer of the first mismatch', () => {
+    expect(mismatch(built, { id: 'a', url: null, tags: ['x'] })).to.equal(null);
+    expect(mismatch(built, { id: 'a', url: 5, tags: [] })).to.equal('/url');
+    expect(mismatch(built, { id: 'a', url: 'u', tags: ['x', 2] })).to.equal('/tags/1');
+    expect(mismatch(built, { id: 1, url: 'u', tags: [] })).to.equal('/id');
+  });
+});
