@@ -9,10 +9,11 @@ import type { ApiClient } from './client.ts';
 import { clientFor, provideRuntime, runtimeContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { Formatter } from './format.ts';
-import { encoreGlobal, type EncoreConfig, type MessageOverrides } from './global.ts';
+import { encoreGlobal, type EncoreConfig } from './global.ts';
 import { catalog, coreMessages, loadCatalogs, resolveLocale, Translator, type Catalog, type Locale, type MessageLoaders } from './i18n.ts';
 import { outboxFor, type Outbox } from './outbox.ts';
 import { placeOf } from './places.ts';
+import { storeWords } from './session.ts';
 import { nextTask } from './task.ts';
 
 /** Widgets read nothing until they come within this distance of the viewport (SPEC §5). */
@@ -145,9 +146,6 @@ export class EncoreElement extends LitElement {
     return outboxFor(this.client);
   }
 
-  /** Merchant wording from the store's settings on the server, once known. */
-  protected serverMessages: MessageOverrides | undefined;
-
   /** The locale this widget shows: its own or the global setting, else the nearest `lang`. */
   get #locale(): Locale {
     return resolveLocale(this.config.locale, this.closest('[lang]')?.getAttribute('lang'), document.documentElement.lang);
@@ -209,7 +207,7 @@ export class EncoreElement extends LitElement {
     // core's catalogues, then English for a key the locale lacks (when English has arrived).
     const layers = [
       messages?.[locale],
-      this.serverMessages?.[locale],
+      storeWords.get(this.client)?.[locale],
       ...this.#catalogs.map((loaders) => catalog(loaders, locale)),
       ...this.#catalogs.map((loaders) => catalog(loaders, 'en')),
     ].filter(found);

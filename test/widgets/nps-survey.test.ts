@@ -968,6 +968,14 @@ describe('<encore-nps-survey>', () => {
       await pick(el, 1);
       expect(followUpLabel(el)).to.equal('What went wrong? (optional)');
     });
+
+    it('uses the merchant’s words from the store’s settings on the server', async () => {
+      serve(sectionHandler('nps', [], () => HttpResponse.json(asked), () => session(null, { store: { messages: { en: { 'nps.detractor': 'What went wrong?' } } } })));
+      configure();
+      const el = await inline();
+      await pick(el, 1);
+      expect(followUpLabel(el)).to.equal('What went wrong? (optional)');
+    });
   });
 
   it('defining the tag again does not throw', () => {

@@ -957,5 +957,14 @@ describe('<encore-rating-prompt>', () => {
       expect(text(getPart(el, 'base').querySelector('h2'))).to.equal('Review your tea');
       expect(widgetText(el)).to.contain('Earn 50 leaves per review.');
     });
+
+    it('uses the merchant’s words from the store’s settings on the server', async () => {
+      const words = { en: { 'rp.title': 'Review your tea', 'points.other': '{count} leaves' } };
+      serve(sessionHandler([], () => HttpResponse.json(session(member(), { store: { messages: words }, pendingReviews: pending() }))), pendingHandler());
+      configure({ customerToken: TOKEN });
+      const el = await prompt();
+      expect(text(getPart(el, 'base').querySelector('h2'))).to.equal('Review your tea');
+      expect(widgetText(el)).to.contain('Earn 50 leaves per review.');
+    });
   });
 });

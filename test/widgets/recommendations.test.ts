@@ -13,9 +13,10 @@ import { delay, http, HttpResponse } from 'msw';
 import type { Recommendations, RecommendedProduct } from '../../contract/types.ts';
 import type { EncoreConfig } from '../../src/core/global.ts';
 import type { Outbox } from '../../src/core/outbox.ts';
+import { pageSession } from '../../src/core/session.ts';
 import { EncoreRecommendations } from '../../src/widgets/recommendations/define.ts';
 import type { AddToCartDetail, RecommendationClickDetail } from '../../src/widgets/recommendations/recommendations.ts';
-import { API, configure, focused, gate, getPart, part, parts, problem, serve, text, waitForState, watchFirstPass, type Call } from './support.ts';
+import { API, configure, focused, gate, getPart, part, parts, problem, serve, session, sessionHandler, text, waitForState, watchFirstPass, type Call } from './support.ts';
 
 const RECS = `${API}/v1/stores/:store/recommendations`;
 const EVENTS = `${API}/v1/stores/:store/recommendations/events`;
@@ -733,6 +734,17 @@ describe('<encore-recommendations>', () => {
       const c = await carousel({ messages: { en: { 'rec.heading': 'Goes well with', 'rec.add': 'Add to bag' } } });
       expect(text(getPart(c, 'heading'))).to.equal('Goes well with');
       expect(text(getPart(c, 'add-to-cart-button'))).to.equal('Add to bag: Gyokuro Premium');
+    });
+
+    it('takes the store’s words from the server once another widget on the page has read the session', async () => {
+      const el = await carousel();
+      expect(text(getPart(el, 'heading'))).to.equal('Customers who bought this also bought');
+      // It reads no session itself: a widget beside it (points balance, say) does, on the same client.
+      serve(sessionHandler([], () => HttpResponse.json(session(null, { store: { messages: { en: { 'rec.heading': 'Goes well with' } } } }))));
+      await pageSession(el.client);
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(text(getPart(el, 'heading'))).to.equal('Goes well with');
     });
   });
 

@@ -12,7 +12,7 @@ import type { Outbox } from '../../src/core/outbox.ts';
 import { define } from '../../src/core/define.ts';
 import { EncoreReturnsEntry } from '../../src/widgets/returns-entry/define.ts';
 import type { ReturnLookupDetail, ReturnSubmitDetail } from '../../src/widgets/returns-entry/returns-entry.ts';
-import { API, configure as configureEncore, focused, gate, getPart, part, parts, problem, returnPolicy as policy, sectionHandler, serve, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
+import { API, configure as configureEncore, focused, gate, getPart, member, part, parts, problem, returnPolicy as policy, sectionHandler, serve, session, text, waitForPart, waitForState, widgetText, type Call } from './support.ts';
 
 const LOOKUP = `${API}/v1/stores/:store/returns/lookup`;
 const RETURNS = `${API}/v1/stores/:store/returns`;
@@ -219,6 +219,17 @@ describe('<encore-returns-entry>', () => {
       const el = await mount();
       expect(text(getPart(el, 'policy'))).to.equal(POLICY_EN);
       expect(text(el.shadowRoot!.querySelector('h2'))).to.equal('Returns and exchanges');
+    });
+
+    it('uses the merchant’s words from the store’s settings on the server', async () => {
+      const words = { en: { 'rt.title': 'Sending tea back', 'rt.days.other': '{n} nights' } };
+      serve(sectionHandler('returnPolicy', [], () => HttpResponse.json(policy()), () => session(member(), { store: { messages: words } })));
+      configure();
+      const el = await fixture<EncoreReturnsEntry>(html`<encore-returns-entry></encore-returns-entry>`);
+      await waitForState(el, 'data');
+      expect(text(el.shadowRoot!.querySelector('h2'))).to.equal('Sending tea back');
+      expect(text(getPart(el, 'policy'))).to.contain('nights');
+      expect(text(getPart(el, 'policy'))).not.to.contain('days');
     });
 
     it('leaves out closed windows and says one day in the singular', async () => {

@@ -159,7 +159,6 @@ export class EncorePointsBalance extends EncoreElement {
     }
     // Keep showing what we have while a refresh runs; the skeleton only before the first reply.
     if (!session.value) return this.#renderSkeleton();
-    this.serverMessages = session.value.store.messages;
     return this.#renderSession(session.value);
   }
 

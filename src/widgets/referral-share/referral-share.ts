@@ -152,7 +152,6 @@ export class EncoreReferralShare extends EncoreElement {
     const session = task.value;
     const info = session.referral;
     const { store } = session;
-    this.serverMessages = store.messages;
     const { i18n } = this;
     const format = this.formatter(store.currency);
     const visit = readOffer(this.config.store);
