@@ -51,8 +51,9 @@ export class EncoreElement extends LitElement {
    */
   #states = this.attachInternals().states;
   #client: { key: string; client: ApiClient } | undefined;
-  /** `later()`: 0 unused, 1 deferred in the render just made, 2 shown from now on. */
-  #later = 0;
+  /** `later()`: the steps shown so far, and whether the render just made left one out. */
+  #shown = 0;
+  #more = false;
   /** The task that shows what `later()` deferred. */
   #rest: Promise<void> | undefined;
   #i18n: { layers: Catalog[]; value: Translator } | undefined;
@@ -74,9 +75,10 @@ export class EncoreElement extends LitElement {
     this.#states?.add('loading');
     this.addController({
       hostUpdated: () => {
-        if (this.#later === 1) {
-          this.#later = 2;
+        if (this.#more && !this.#rest) {
+          this.#more = false;
           this.#rest = nextTask().then(() => {
+            this.#shown++;
             this.#rest = undefined;
             this.requestUpdate();
           });
@@ -169,11 +171,12 @@ export class EncoreElement extends LitElement {
    * for preparing every Lit template it shows, and a long list or form can take it over 50 ms with
    * the CPU slowed 4× (SPEC §5); a widget passes part of it through here. Until that part is in,
    * the widget keeps `:state(loading)` and its reserved place, and `updateComplete` waits for it.
-   * With `now`, the content is shown at once (the first items of a list the rest of which waits).
+   * `step` is the number of tasks it waits: 0 shows it at once (the first items of a list the rest
+   * of which waits), and a long list comes in steps of a few items each.
    */
-  protected later<T>(content: () => T, now = false): T | typeof nothing {
-    if (now || this.#later === 2) return content();
-    this.#later = 1;
+  protected later<T>(content: () => T, step = 1): T | typeof nothing {
+    if (step <= this.#shown) return content();
+    this.#more = true;
     return nothing;
   }
 
@@ -187,6 +190,7 @@ export class EncoreElement extends LitElement {
 
   protected override update(changed: PropertyValues): void {
     this.#rendering = {};
+    this.#more = false;
     try {
       super.update(changed);
     } finally {

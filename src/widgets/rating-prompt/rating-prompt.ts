@@ -285,7 +285,7 @@ export class EncoreRatingPrompt extends EncoreElement {
     const rated = items.some((item) => this.ratings[item.productId]);
     return html`${data.pointsPerReview ? html`<p>${i18n.t('rp.earn', { points: this.formatter('').points(data.pointsPerReview) })}</p>` : nothing}
       <ul>
-        ${items.map((item, i) => this.later(() => this.#renderItem(item, i), i === 0))}
+        ${items.map((item, i) => this.later(() => this.#renderItem(item, i), i ? 1 : 0))}
       </ul>
       ${this.later(
         // With the items after the first (a task later, SPEC §5), so that nothing shown moves then.
