@@ -160,7 +160,7 @@ describe('<encore-recommendations>', () => {
       expect(loaded).to.equal(loading);
     });
 
-    it('lays out the slides with the first card, then the other cards four a task (bones until then), moving nothing', async () => {
+    it('lays out the slides, then the cards four a task (bones until then), moving nothing', async () => {
       serve(recsHandler(calls));
       configure();
       const el = document.createElement('encore-recommendations') as EncoreRecommendations;
@@ -180,8 +180,8 @@ describe('<encore-recommendations>', () => {
       await waitForState(el, 'data');
       const bone = 'slide skeleton: 5 bones';
       expect(passes.map((p) => p.look)).to.deep.equal([
-        ['slide: card', ...Array<string>(7).fill(bone)],
-        [...Array<string>(5).fill('slide: card'), ...Array<string>(3).fill(bone)],
+        Array<string>(8).fill(bone),
+        [...Array<string>(4).fill('slide: card'), ...Array<string>(4).fill(bone)],
         Array<string>(8).fill('slide: card'),
       ]);
       expect(look()).to.deep.equal(Array<string>(8).fill('slide: card'));

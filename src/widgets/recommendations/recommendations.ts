@@ -66,7 +66,7 @@ const BATCH = 100;
 const FIRST = 12;
 /**
  * Skeleton cards, and the slides that keep the skeleton's bones (same rows, same height) while
- * their content comes, four cards a task after the list and the first card (`later()`, SPEC §5).
+ * their cards come, four a task after the list (`later()`, SPEC §5).
  */
 const SKELETON = 8;
 
@@ -334,9 +334,9 @@ export class EncoreRecommendations extends EncoreElement {
 <header>${heading}${nav(-1, 'prev', '‹')}${nav(1, 'next', '›')}</header>
 <div id="track" class="track" @scroll=${this.#measure}>${list.map((product, i) => {
       const near = i >= from && i <= to;
-      // The list's first render has the slides and the first card; the other cards come four a
-      // task, the first of them keeping the skeleton's bones until then.
-      const content = near ? this.later(() => this.#card(product, i, format), Math.ceil(i / 4)) : nothing;
+      // The list's first render has the slides; the cards come four a task after it, the first
+      // ones keeping the skeleton's bones until then.
+      const content = near ? this.later(() => this.#card(product, i, format), Math.ceil((i + 1) / 4)) : nothing;
       const waiting = near && content === nothing && i < SKELETON;
       return html`<div part=${waiting ? 'slide skeleton' : 'slide'} class="card" role="group" aria-roledescription=${slide} aria-label=${i18n.t('rec.of', { n: i + 1, m: list.length })} data-i=${i} ?inert=${i < first || i > last}>${
         waiting ? bones : content
