@@ -408,7 +408,7 @@ export function writeReport(results: Results, mdFile: string, svgFile: string): 
   p('## Chart', '', '![Bytes, render times and server p99 latency](benchmarks.svg)', '');
   const notes = [
     ...results.skipped,
-    'Long tasks cannot be attributed to a script by the Long Tasks API; the Long Animation Frames API attributes script time to its source, which is what "from Encore\'s scripts" uses.',
+    'Long tasks cannot be attributed to a script by the Long Tasks API. The budget row reads a trace of the main thread, where all script on the all-six page is Encore\'s (and the probe\'s, shown by the page without Encore); the Long Animation Frames API attributes script time to its source, which is what section 3\'s per-source table uses.',
     'Time to render runs on localhost with no network latency or throttling: it is CPU and server time, not what a shopper on a phone network waits.',
     'The load generator shares the 2 cores with the server, so high-rate points understate what the server does on its own; other work on the machine (load average above) slows every timing here.',
     'The 4× columns of section 5 are one run each; the 1× columns are medians.',
