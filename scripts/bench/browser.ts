@@ -72,11 +72,8 @@ async function startTrace(cdp: CDPSession): Promise<() => Promise<any[]>> {
 export function scriptTasks(events: any[], url?: string): ScriptTask[] {
   const parsed = url && events.find((e) => e.name === 'ParseHTML' && e.args?.beginData?.url === url);
   const mains = parsed ? [`${parsed.pid}:${parsed.tid}`] : events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
-  const byThread = new Map<string, any[]>();
-  for (const e of events) {
-    const key = `${e.pid}:${e.tid}`;
-    if (e.ph === 'X' && mains.includes(key)) byThread.set(key, [...(byThread.get(key) ?? []), e]);
-  }
+  const byThread = new Map<string, any[]>(mains.map((key) => [key, []]));
+  for (const e of events) if (e.ph === 'X') byThread.get(`${e.pid}:${e.tid}`)?.push(e);
   const scriptOf = (list: any[]) => list.filter((e) => SCRIPT_EVENTS.has(e.name)).reduce((s, e) => s + e.dur, 0);
   const main = [...byThread.values()].sort((a, b) => scriptOf(b) - scriptOf(a))[0] ?? [];
   main.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
@@ -134,8 +131,10 @@ export async function steadiness(browser: Browser, rates = [1, 4], tasks = 40): 
         }
         return out.sort((a, b) => a - b);
       })()`)) as number[];
-      // The loop's tasks are the trace's longest by far (the rest are the harness's few-ms calls).
+      // The loop's tasks are the trace's longest by far (the rest are the harness's few-ms calls);
+      // one the trace missed (it may start recording a moment late) is left out, not replaced.
       const traced = scriptTasks(await stop())
+        .filter((t) => t.wall >= ms[0]! / 2)
         .sort((a, b) => b.wall - a.wall)
         .slice(0, tasks);
       out.push({ rate, ms, threadMs: traced.map((t) => t.thread).sort((a, b) => a - b) });

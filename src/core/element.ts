@@ -76,7 +76,6 @@ export class EncoreElement extends LitElement {
     this.addController({
       hostUpdated: () => {
         if (this.#more && !this.#rest) {
-          this.#more = false;
           this.#rest = nextTask().then(() => {
             this.#shown++;
             this.#rest = undefined;
